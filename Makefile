@@ -1,0 +1,46 @@
+# `make book` builds the book (executing the notebooks), `make test` runs every test.
+# Both install what they need into .venv first.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT := apt-get install -y -qq --no-install-recommends
+
+.PHONY: book test notebooks colab-links data browser clean
+
+book: $(STAMP) data
+	$(VENV)/bin/jupyter-book build . -W --keep-going
+
+test: $(STAMP) data browser
+	$(VENV)/bin/pytest
+
+# Re-execute the committed notebooks in place, top to bottom, after changing them.
+notebooks: $(STAMP) data
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	  --ExecutePreprocessor.timeout=900 notebooks/*.ipynb
+
+# Rewrite every notebook's Colab link from `repository` in _config.yml.
+colab-links: $(STAMP)
+	$(PY) tools/colab_links.py
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps d2l==1.0.3
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+# Fashion-MNIST: found by hpobook (data root, $FASHION_MNIST_DIR, Debian's package, a
+# download); as root on Debian, install the package when it is not found.
+data: $(STAMP)
+	@$(PY) -m hpobook.data 2>/dev/null || { \
+	  command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && $(APT) dataset-fashion-mnist && $(PY) -m hpobook.data; } || \
+	  $(PY) -m hpobook.data
+
+# Debian's chromium, for the test that opens the built book in a browser.
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && \
+	  apt-get update -qq && $(APT) chromium; } || echo "no chromium: the browser test will be skipped"
+
+clean:
+	rm -rf _build

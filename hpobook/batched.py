@@ -1,0 +1,125 @@
+"""The chapter's objective for many trials at once: K softmax regressions trained side
+by side by minibatch SGD, each with its own learning rate, initialisation and shuffling."""
+import contextlib
+import functools
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .data import load_fashion_mnist
+from .objective import CHANCE_ERROR, CHANCE_LOSS, NUM_CLASSES
+
+PAD = 15  # zero columns that make rows 800 floats long: aligned rows multiply faster
+
+
+@dataclass(frozen=True)
+class BatchedResult:
+    """Per trial: the validation error as ``HPOTrainer.validation_error`` defines it
+    (mean of per-batch accuracies, subtracted from 1), the mean training loss of the
+    last epoch, and whether training diverged (then the error is the one measured, or
+    chance level if the weights are no longer finite)."""
+    errors: np.ndarray
+    last_losses: np.ndarray
+    diverged: np.ndarray
+
+
+def _check(learning_rates, seeds, batch_size, max_epochs, num_train):
+    lrs = np.asarray(learning_rates, dtype=np.float64).reshape(-1)
+    if lrs.size == 0:
+        raise ValueError("need at least one learning rate (K = 0 trials)")
+    if not (np.isfinite(lrs).all() and (lrs > 0).all()):
+        raise ValueError(f"learning rates must be positive and finite, got {lrs.tolist()}")
+    seeds = np.broadcast_to(np.asarray(seeds, dtype=np.int64), lrs.shape)
+    if not 1 <= batch_size <= num_train:
+        raise ValueError(f"batch_size must be in 1..{num_train} (the training set size), "
+                         f"got {batch_size}")
+    if max_epochs < 1:
+        raise ValueError(f"max_epochs must be at least 1, got {max_epochs}")
+    return lrs, seeds
+
+
+def _init(num_inputs, generators):
+    """Initial weights and bias per trial, drawn as ``nn.LazyLinear`` draws them (Kaiming
+    uniform, then a uniform bias); the bias is the column after the inputs."""
+    rows = []
+    for g in generators:
+        weight = torch.nn.init.kaiming_uniform_(torch.empty(NUM_CLASSES, num_inputs),
+                                                a=math.sqrt(5), generator=g)
+        bound = 1 / math.sqrt(num_inputs)
+        bias = torch.nn.init.uniform_(torch.empty(NUM_CLASSES, 1), -bound, bound, generator=g)
+        rows.append(torch.cat([weight, bias, torch.zeros(NUM_CLASSES, PAD)], 1))
+    return torch.stack(rows)
+
+
+@functools.lru_cache(maxsize=4)
+def _with_ones(images, device):
+    """Images flattened, with a constant 1 appended to each (it multiplies the bias),
+    then zeros. Cached: a slider's next trial reuses it."""
+    X = images.reshape(len(images), -1)
+    return torch.cat([X, torch.ones(len(X), 1), torch.zeros(len(X), PAD)], 1).to(device)
+
+
+def _validation_errors(W, X, y, batch_size):
+    """1 - mean over validation minibatches of each batch's accuracy, per trial."""
+    correct = torch.stack([(X @ Wk.T).argmax(1) == y for Wk in W])
+    accuracies = torch.stack([c.float().mean(1) for c in correct.split(batch_size, dim=1)])
+    return 1 - accuracies.mean(0)
+
+
+@contextlib.contextmanager
+def _flush_denormal():
+    """Treat subnormal floats as zero (near-certain softmax outputs underflow to them,
+    and arithmetic on them is many times slower)."""
+    torch.set_flush_denormal(True)
+    try:
+        yield
+    finally:
+        torch.set_flush_denormal(False)
+
+
+def softmax_validation_errors(learning_rates, seeds=0, data=None, batch_size=16,
+                              max_epochs=8, device=None):
+    """Train one softmax regression per learning rate, all in one pass, and return a
+    :class:`BatchedResult`. ``seeds`` (one per trial, or one for all) fixes each trial's
+    initialisation and minibatch order: they are the ones that ``torch.manual_seed(seed)``
+    gives the chapter's objective on :class:`~hpobook.data.TensorFashionMNIST`, so both
+    compute the same run up to floating point. Runs on CUDA when available."""
+    data = data if data is not None else load_fashion_mnist()
+    lrs, seeds = _check(learning_rates, seeds, batch_size, max_epochs, len(data.y_train))
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    X = _with_ones(data.X_train, device)
+    Y = torch.nn.functional.one_hot(data.y_train, NUM_CLASSES).float().to(device)
+    num_train, num_columns = X.shape
+    K = len(lrs)
+    generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
+    step_sizes = torch.tensor(lrs, dtype=torch.float32, device=device).view(K, 1, 1)
+    last_loss = torch.zeros(K, dtype=torch.float64, device=device)
+    with _flush_denormal():
+        for epoch in range(max_epochs):
+            order = torch.stack([torch.randperm(num_train, generator=g) for g in generators])
+            if epoch == 0:  # as in d2l: the first shuffle, then LazyLinear's initialisation
+                W = _init(num_columns - 1 - PAD, generators).to(device)
+            last = epoch == max_epochs - 1
+            for idx in order.to(device).split(batch_size, dim=1):
+                rows = idx.reshape(-1)
+                xb = X.index_select(0, rows).view(K, -1, num_columns)
+                yb = Y.index_select(0, rows).view(K, -1, NUM_CLASSES)
+                logits = torch.bmm(xb, W.transpose(1, 2))
+                if last:
+                    log_p = logits.log_softmax(-1)
+                    last_loss -= (log_p * yb).sum((1, 2)).double()
+                    residual = log_p.exp_().sub_(yb)
+                else:
+                    residual = logits.softmax(-1).sub_(yb)
+                residual.mul_(step_sizes / idx.shape[1])  # lr * d(mean loss)/d(logits)
+                W.baddbmm_(residual.transpose(1, 2), xb, alpha=-1)
+    last_loss /= num_train
+    finite = torch.isfinite(W).all(2).all(1)
+    errors = _validation_errors(W, _with_ones(data.X_val, device), data.y_val.to(device),
+                                batch_size)
+    errors = torch.where(finite, errors, torch.full_like(errors, CHANCE_ERROR))
+    last_loss = last_loss.cpu().numpy()
+    diverged = ~finite.cpu().numpy() | ~(last_loss < CHANCE_LOSS)
+    return BatchedResult(errors.cpu().double().numpy(), last_loss, diverged)

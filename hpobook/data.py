@@ -1,0 +1,172 @@
+"""Fashion-MNIST read once into memory and served to d2l's ``Trainer`` as tensors."""
+import functools
+import gzip
+import os
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from d2l import torch as d2l
+
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+DOWNLOAD_DIR = Path.home() / ".cache" / "hpobook"
+FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+         "val": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+
+
+class DataNotFoundError(FileNotFoundError):
+    """Fashion-MNIST is in none of the places we look and cannot be downloaded."""
+
+
+def _idx_file(folder, name):
+    """The IDX file ``name`` in ``folder`` or torchvision's ``folder/FashionMNIST/raw``."""
+    for sub in (Path(folder), Path(folder) / "FashionMNIST" / "raw"):
+        for path in (sub / name, sub / f"{name}.gz"):
+            if path.is_file():
+                return path
+    return None
+
+
+def _holds_data(folder):
+    return folder is not None and all(
+        _idx_file(folder, name) for pair in FILES.values() for name in pair)
+
+
+def _download(folder, reason):
+    import torchvision
+    try:
+        for train in (True, False):
+            torchvision.datasets.FashionMNIST(folder, train=train, download=True)
+    except Exception as exc:  # torchvision raises RuntimeError, URLError, OSError...
+        raise DataNotFoundError(
+            f"Fashion-MNIST was not found ({reason}) and could not be downloaded "
+            f"({type(exc).__name__}: {exc}).\nGet it in one of three ways:\n"
+            "  1. pass data_root=DIR, or set FASHION_MNIST_DIR=DIR, where DIR holds the "
+            "four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+            "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz;\n"
+            f"  2. on Debian or Ubuntu: apt-get install dataset-fashion-mnist (puts them in "
+            f"{DEBIAN_DIR});\n"
+            f"  3. connect to the internet: torchvision then downloads them to {folder}."
+        ) from None
+    return Path(folder)
+
+
+def find_data_dir(data_root=None):
+    """The folder holding Fashion-MNIST: ``data_root``, ``$FASHION_MNIST_DIR``,
+    Debian's ``dataset-fashion-mnist``, then a torchvision download."""
+    env = os.environ.get("FASHION_MNIST_DIR")
+    for folder in (data_root, env, DEBIAN_DIR):
+        if _holds_data(folder):
+            return Path(folder)
+    looked = ", ".join(f"{label} {value}" for label, value in
+                       (("data_root", data_root), ("$FASHION_MNIST_DIR", env),
+                        ("Debian's", DEBIAN_DIR)) if value)
+    return _download(data_root or DOWNLOAD_DIR, f"looked in {looked}")
+
+
+def read_idx(path):
+    """An IDX file (gzipped or not) as a uint8 array of its stored shape."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rb") as f:
+        raw = f.read()
+    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
+    if zero != 0 or dtype != 0x08:
+        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
+    shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
+    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+@dataclass(frozen=True, eq=False)  # hashed by identity, so that derived arrays can be cached
+class FashionMNISTTensors:
+    """Images as float32 in [0, 1] of shape (N, 1, 28, 28), labels as int64: the
+    values ``torchvision.transforms.ToTensor`` gives. ``val`` is the official test set,
+    which the chapter validates on."""
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+
+    def head(self, num_train, num_val):
+        """The first ``num_train`` training and ``num_val`` validation examples."""
+        return FashionMNISTTensors(self.X_train[:num_train], self.y_train[:num_train],
+                                   self.X_val[:num_val], self.y_val[:num_val])
+
+
+def _as_tensors(folder, split):
+    images, labels = (read_idx(_idx_file(folder, name)) for name in FILES[split])
+    X = torch.from_numpy(images.copy()).unsqueeze(1).to(torch.float32).div_(255)
+    return X, torch.from_numpy(labels.astype(np.int64))
+
+
+@functools.lru_cache(maxsize=2)
+def _load(folder):
+    return FashionMNISTTensors(*_as_tensors(folder, "train"), *_as_tensors(folder, "val"))
+
+
+def load_fashion_mnist(data_root=None):
+    """All of Fashion-MNIST as :class:`FashionMNISTTensors`, read from disk once."""
+    return _load(find_data_dir(data_root).resolve())
+
+
+class TensorBatches:
+    """Minibatches of in-memory tensors, reshuffled each epoch from torch's global RNG,
+    like ``DataLoader(TensorDataset(X, y), batch_size, shuffle)`` without its per-item
+    overhead."""
+
+    def __init__(self, X, y, batch_size, shuffle):
+        self.X, self.y, self.batch_size, self.shuffle = X, y, batch_size, shuffle
+
+    def __len__(self):
+        return -(-len(self.y) // self.batch_size)
+
+    def __iter__(self):
+        n = len(self.y)
+        order = torch.randperm(n) if self.shuffle else torch.arange(n)
+        for batch in order.split(self.batch_size):
+            yield self.X[batch], self.y[batch]
+
+
+class TensorFashionMNIST(d2l.DataModule):
+    """A drop-in for ``d2l.FashionMNIST`` (same tensors, same train/val split)."""
+
+    def __init__(self, batch_size=64, data=None, data_root=None):
+        super().__init__()
+        self.save_hyperparameters(ignore=["data"])
+        data = data if data is not None else load_fashion_mnist(data_root)
+        self.train = (data.X_train, data.y_train)
+        self.val = (data.X_val, data.y_val)
+
+    def get_dataloader(self, train):
+        X, y = self.train if train else self.val
+        return TensorBatches(X, y, self.batch_size, shuffle=train)
+
+    text_labels = d2l.FashionMNIST.text_labels
+
+
+def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l"):
+    """``d2l.FashionMNIST(batch_size)`` exactly as the chapter builds it (PIL images,
+    ``Resize`` + ``ToTensor``), given the files it looks for in ``../data`` so that it
+    needs no download."""
+    raw = Path(workdir) / "data" / "FashionMNIST" / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    source = find_data_dir()
+    for name in (n for pair in FILES.values() for n in pair):
+        if not (raw / name).exists():
+            path = _idx_file(source, name)
+            opener = gzip.open if path.suffix == ".gz" else open
+            with opener(path, "rb") as f:
+                (raw / name).write_bytes(f.read())
+    run = Path(workdir) / "run"
+    run.mkdir(exist_ok=True)
+    cwd = os.getcwd()
+    os.chdir(run)  # d2l.DataModule's root is "../data"
+    try:
+        return d2l.FashionMNIST(batch_size=batch_size)
+    finally:
+        os.chdir(cwd)
+
+
+if __name__ == "__main__":
+    print(f"Fashion-MNIST: {find_data_dir()}")

@@ -1,0 +1,105 @@
+"""Random search over the learning rate with cached trials, its figure and its slider."""
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib import pyplot as plt
+from scipy import stats
+
+from .batched import softmax_validation_errors
+
+LEARNING_RATE = stats.loguniform(1e-4, 1)  # the chapter's configuration space
+
+
+@dataclass(frozen=True)
+class Trial:
+    number: int
+    learning_rate: float
+    error: float
+    diverged: bool
+
+    def __str__(self):
+        note = "  (training diverged)" if self.diverged else ""
+        return (f"Trial {self.number}: learning_rate = {self.learning_rate:.6f}, "
+                f"validation_error = {self.error:.4f}{note}")
+
+
+def check_num_trials(num_trials):
+    if isinstance(num_trials, bool) or not isinstance(num_trials, (int, np.integer)) \
+            or num_trials < 1:
+        raise ValueError(f"the number of trials must be an integer of at least 1, got {num_trials!r}")
+    return int(num_trials)
+
+
+def best_so_far(errors):
+    """The lowest error among the first 1, 2, ... trials."""
+    return np.minimum.accumulate(np.asarray(errors, dtype=float))
+
+
+class CachedRandomSearch:
+    """Random search whose learning rates come from one seeded stream and whose finished
+    trials are kept: asking for N + 1 trials after N trains one new model.
+
+    Trial ``i`` draws its learning rate as the ``i``-th sample of the stream and trains
+    with seed ``seed + i``, so it is the same trial however the search is grown."""
+
+    def __init__(self, seed=0, max_epochs=8, batch_size=16, data=None):
+        self.seed, self.max_epochs, self.batch_size, self.data = seed, max_epochs, batch_size, data
+        self._stream = np.random.RandomState(seed)
+        self.trials = []
+
+    def run(self, num_trials):
+        """The first ``num_trials`` trials, training only those not yet finished."""
+        num_trials = check_num_trials(num_trials)
+        start = len(self.trials)
+        if num_trials > start:
+            lrs = LEARNING_RATE.rvs(size=num_trials - start, random_state=self._stream)
+            result = softmax_validation_errors(
+                lrs, seeds=self.seed + np.arange(start, num_trials), data=self.data,
+                batch_size=self.batch_size, max_epochs=self.max_epochs)
+            self.trials += [Trial(start + i, float(lr), float(e), bool(d)) for i, (lr, e, d)
+                            in enumerate(zip(lrs, result.errors, result.diverged))]
+        return self.trials[:num_trials]
+
+
+def best_trial(trials):
+    """The trial with the lowest error (the first, on ties)."""
+    return min(trials, key=lambda t: t.error)
+
+
+def plot_search(trials, axes=None):
+    """Validation error against learning rate, and the best error so far per trial."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+    lrs = [t.learning_rate for t in trials]
+    errors = [t.error for t in trials]
+    best = best_trial(trials)
+    left, right = axes
+    left.scatter(lrs, errors, color="C0", label="trial")
+    left.scatter([best.learning_rate], [best.error], color="C3", marker="*", s=150, label="best")
+    left.set(xscale="log", xlim=LEARNING_RATE.support(), xlabel="learning rate",
+             ylabel="validation error", title="Objective at each trial")
+    left.legend()
+    numbers = np.arange(1, len(trials) + 1)
+    right.step(numbers, best_so_far(errors), where="post", color="C3")
+    right.plot(numbers, errors, "o", color="C0", alpha=0.5)
+    right.set(xlabel="number of trials", ylabel="best validation error so far",
+              title="Best so far", xlim=(0.5, len(trials) + 0.5))
+    return axes
+
+
+def trial_slider(search, max_trials=30, value=5):
+    """An ipywidgets slider for the number of trials that reruns ``search`` (cached)
+    and redraws the figure and the best configuration."""
+    from ipywidgets import IntSlider, interactive
+
+    def show(num_trials):
+        trials = search.run(num_trials)
+        plot_search(trials)
+        plt.show()
+        best = best_trial(trials)
+        print(f"best of {num_trials} trials: learning_rate = {best.learning_rate:.6f}, "
+              f"validation_error = {best.error:.4f}")
+
+    slider = IntSlider(value=value, min=1, max=max_trials, continuous_update=False,
+                       description="trials")
+    return interactive(show, num_trials=slider)

@@ -1,0 +1,29 @@
+"""A trial-count slider for the static book: the trials' results and the script that
+redraws the figure travel inside one HTML output, so it works without kernel or network."""
+import json
+from importlib import resources
+
+from IPython.display import HTML
+
+from .search import LEARNING_RATE
+
+SCRIPT = resources.files(__package__).joinpath("trial_slider.js").read_text()
+
+
+def static_trial_slider(trials, value=5, element_id="trial-slider"):
+    """An HTML slider over the first 1..len(trials) of ``trials`` (computed already)."""
+    data = {"lr": [round(t.learning_rate, 8) for t in trials],
+            "error": [round(t.error, 6) for t in trials],
+            "lrRange": [float(v) for v in LEARNING_RATE.support()]}
+    payload = json.dumps(data).replace("</", "<\\/")
+    return HTML(
+        f'<div id="{element_id}" class="trial-slider">'
+        f'<label>Number of trials: <input type="range" min="1" max="{len(trials)}" '
+        f'value="{min(value, len(trials))}" step="1" aria-label="number of trials"> '
+        f'<span class="trial-slider-count"></span></label>'
+        f'<svg width="680" height="230" viewBox="0 0 680 230" role="img" '
+        f'aria-label="validation error against learning rate, and best error so far"></svg>'
+        f'<p class="trial-slider-readout"></p>'
+        f'<script type="application/json">{payload}</script>'
+        f'<script>{SCRIPT}\nhpobookTrialSlider(document.getElementById("{element_id}"));'
+        f'</script></div>')

@@ -1,0 +1,53 @@
+import numpy as np
+import pytest
+import torch
+
+from hpobook.batched import softmax_validation_errors
+from hpobook.objective import CHANCE_ERROR
+
+
+def test_each_row_is_its_own_trial(subset):
+    together = softmax_validation_errors([0.05, 0.2], seeds=[3, 4], data=subset, max_epochs=1)
+    alone = [softmax_validation_errors([lr], seeds=[s], data=subset, max_epochs=1).errors[0]
+             for lr, s in [(0.05, 3), (0.2, 4)]]
+    assert np.allclose(together.errors, alone, atol=2e-3)
+
+
+def test_same_learning_rate_different_seeds_differ(subset):
+    result = softmax_validation_errors([0.1] * 3, seeds=[0, 1, 2], data=subset, max_epochs=1)
+    assert len(set(result.errors.round(6))) == 3
+
+
+def test_a_diverging_row_does_not_poison_the_others(subset):
+    mixed = softmax_validation_errors([0.1, 1e38, 0.1], seeds=[0, 0, 1], data=subset, max_epochs=1)
+    clean = softmax_validation_errors([0.1, 0.1], seeds=[0, 1], data=subset, max_epochs=1)
+    assert mixed.diverged.tolist() == [False, True, False]
+    assert mixed.errors[1] == pytest.approx(CHANCE_ERROR)  # weights overflowed: chance level
+    assert np.allclose(mixed.errors[[0, 2]], clean.errors, atol=2e-3)
+    assert np.isfinite(mixed.errors).all()
+
+
+def test_large_learning_rate_is_flagged_with_its_finite_error(subset):
+    result = softmax_validation_errors([100.0], seeds=[0], data=subset, max_epochs=1)
+    assert result.diverged[0] and result.last_losses[0] > np.log(10)
+    assert 0 < result.errors[0] < CHANCE_ERROR
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(learning_rates=[]), "K = 0"),
+    (dict(learning_rates=[-0.1]), "positive and finite"),
+    (dict(learning_rates=[float("nan")]), "positive and finite"),
+    (dict(learning_rates=[0.1], batch_size=0), "batch_size must be in 1..3000"),
+    (dict(learning_rates=[0.1], batch_size=3001), "batch_size must be in 1..3000"),
+    (dict(learning_rates=[0.1], max_epochs=0), "max_epochs must be at least 1"),
+])
+def test_bad_input_is_refused(subset, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        softmax_validation_errors(data=subset, **kwargs)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_cuda_gives_the_cpu_result(subset):
+    cpu = softmax_validation_errors([0.1, 0.02], seeds=[0, 1], data=subset, max_epochs=1, device="cpu")
+    cuda = softmax_validation_errors([0.1, 0.02], seeds=[0, 1], data=subset, max_epochs=1, device="cuda")
+    assert np.allclose(cpu.errors, cuda.errors, atol=3e-3)

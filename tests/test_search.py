@@ -1,0 +1,71 @@
+import numpy as np
+import pytest
+
+from hpobook import search as hsearch
+from hpobook.search import CachedRandomSearch, best_so_far, best_trial, trial_slider
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count the models each call of the batched objective trains."""
+    calls = []
+    real = hsearch.softmax_validation_errors
+
+    def spy(learning_rates, **kwargs):
+        calls.append(len(learning_rates))
+        return real(learning_rates, **kwargs)
+
+    monkeypatch.setattr(hsearch, "softmax_validation_errors", spy)
+    return calls
+
+
+def test_growing_the_search_trains_only_new_trials(subset, counted):
+    search = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
+    five = search.run(5)
+    assert counted == [5]
+    six = search.run(6)
+    assert counted == [5, 1] and six[:5] == five
+    assert search.run(3) == five[:3] and counted == [5, 1]
+
+
+def test_trials_do_not_depend_on_how_the_search_grew(subset):
+    at_once = CachedRandomSearch(seed=0, max_epochs=1, data=subset).run(4)
+    grown = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
+    for n in range(1, 5):
+        grown.run(n)
+    assert [t.learning_rate for t in grown.trials] == [t.learning_rate for t in at_once]
+    assert np.allclose([t.error for t in grown.trials], [t.error for t in at_once], atol=2e-3)
+
+
+def test_learning_rates_follow_the_chapters_space(subset):
+    trials = CachedRandomSearch(seed=1, max_epochs=1, data=subset).run(12)
+    assert all(1e-4 <= t.learning_rate <= 1 for t in trials)
+    assert len({t.learning_rate for t in trials}) == 12
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "5", True])
+def test_trial_count_below_one_or_not_integer_is_refused(subset, bad):
+    with pytest.raises(ValueError, match="number of trials must be an integer of at least 1"):
+        CachedRandomSearch(seed=0, data=subset).run(bad)
+
+
+def test_best_trial_and_best_so_far():
+    trials = [hsearch.Trial(i, lr, e, False) for i, (lr, e) in
+              enumerate([(0.1, 0.3), (0.01, 0.2), (0.5, 0.25), (0.02, 0.2)])]
+    assert best_trial(trials).number == 1
+    assert best_so_far([t.error for t in trials]).tolist() == [0.3, 0.2, 0.2, 0.2]
+
+
+def test_slider_reruns_the_cached_search(subset, counted):
+    search = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
+    widget = trial_slider(search, max_trials=10, value=3)
+    slider = widget.children[0]
+    assert (slider.min, slider.max, slider.value, slider.continuous_update) == (1, 10, 3, False)
+    widget.update()
+    assert counted == [3]
+    slider.value = 4
+    assert counted == [3, 1] and len(search.trials) == 4
+    slider.value = 2
+    assert counted == [3, 1]
+    slider.value = 50  # the slider clamps to its maximum
+    assert slider.value == 10 and len(search.trials) == 10
