@@ -25,6 +25,46 @@ class BatchedResult:
     diverged: np.ndarray
 
 
+@dataclass(frozen=True)
+class TrainedSoftmax:
+    """K trained softmax regressions: weights of shape (K, classes, columns), the bias
+    being the column after the pixels, and the mean training loss of the last epoch."""
+    weights: torch.Tensor
+    last_losses: np.ndarray
+
+    @property
+    def finite(self):
+        return torch.isfinite(self.weights).all(2).all(1).cpu().numpy()
+
+    @property
+    def diverged(self):
+        """Non-finite weights, or a last-epoch training loss no better than a uniform guess."""
+        return ~self.finite | ~(self.last_losses < CHANCE_LOSS)
+
+    def _logits(self, images):
+        X = _with_ones(images, self.weights.device)
+        return torch.stack([X @ Wk.T for Wk in self.weights])
+
+    def correct(self, images, labels):
+        """Per trial and image, whether the trial classifies the image correctly."""
+        return self._logits(images).argmax(2) == labels.to(self.weights.device)
+
+    def errors(self, images, labels, batch_size=16):
+        """Per trial, 1 - the mean over minibatches of each batch's accuracy (chance
+        level where the weights are not finite)."""
+        correct = self.correct(images, labels).float()
+        accuracies = torch.stack([c.mean(1) for c in correct.split(batch_size, dim=1)])
+        errors = (1 - accuracies.mean(0)).double().cpu().numpy()
+        return np.where(self.finite, errors, CHANCE_ERROR)
+
+    def losses(self, images, labels):
+        """Per trial, the mean cross-entropy: unlike the error, smooth in the weights."""
+        logits = self._logits(images).double()
+        target = labels.to(logits.device).expand(len(logits), -1)
+        return torch.nn.functional.cross_entropy(logits.transpose(1, 2), target,
+                                                 reduction="none").mean(1).cpu().numpy()
+
+
 def _check(learning_rates, seeds, batch_size, max_epochs, num_train):
     lrs = np.asarray(learning_rates, dtype=np.float64).reshape(-1)
     if lrs.size == 0:
@@ -61,13 +101,6 @@ def _with_ones(images, device):
     return torch.cat([X, torch.ones(len(X), 1), torch.zeros(len(X), PAD)], 1).to(device)
 
 
-def _validation_errors(W, X, y, batch_size):
-    """1 - mean over validation minibatches of each batch's accuracy, per trial."""
-    correct = torch.stack([(X @ Wk.T).argmax(1) == y for Wk in W])
-    accuracies = torch.stack([c.float().mean(1) for c in correct.split(batch_size, dim=1)])
-    return 1 - accuracies.mean(0)
-
-
 @contextlib.contextmanager
 def _flush_denormal():
     """Treat subnormal floats as zero (near-certain softmax outputs underflow to them,
@@ -79,10 +112,11 @@ def _flush_denormal():
         torch.set_flush_denormal(False)
 
 
-def softmax_validation_errors(learning_rates, seeds=0, data=None, batch_size=16,
-                              max_epochs=8, device=None):
-    """Train one softmax regression per learning rate, all in one pass, and return a
-    :class:`BatchedResult`. ``seeds`` (one per trial, or one for all) fixes each trial's
+def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=8,
+                  weight_decay=0.0, device=None):
+    """Train one softmax regression per learning rate, all in one pass, by minibatch SGD
+    (with ``torch.optim.SGD``'s ``weight_decay``, one value or one per trial) and return
+    :class:`TrainedSoftmax`. ``seeds`` (one per trial, or one for all) fixes each trial's
     initialisation and minibatch order: they are the ones that ``torch.manual_seed(seed)``
     gives the chapter's objective on :class:`~hpobook.data.TensorFashionMNIST`, so both
     compute the same run up to floating point. Runs on CUDA when available."""
@@ -95,6 +129,8 @@ def softmax_validation_errors(learning_rates, seeds=0, data=None, batch_size=16,
     K = len(lrs)
     generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
     step_sizes = torch.tensor(lrs, dtype=torch.float32, device=device).view(K, 1, 1)
+    decay = np.broadcast_to(np.asarray(weight_decay, dtype=np.float64), lrs.shape)
+    shrink = torch.tensor(1 - lrs * decay, dtype=torch.float32, device=device).view(K, 1, 1)
     last_loss = torch.zeros(K, dtype=torch.float64, device=device)
     with _flush_denormal():
         for epoch in range(max_epochs):
@@ -114,12 +150,17 @@ def softmax_validation_errors(learning_rates, seeds=0, data=None, batch_size=16,
                 else:
                     residual = logits.softmax(-1).sub_(yb)
                 residual.mul_(step_sizes / idx.shape[1])  # lr * d(mean loss)/d(logits)
+                if decay.any():
+                    W.mul_(shrink)
                 W.baddbmm_(residual.transpose(1, 2), xb, alpha=-1)
-    last_loss /= num_train
-    finite = torch.isfinite(W).all(2).all(1)
-    errors = _validation_errors(W, _with_ones(data.X_val, device), data.y_val.to(device),
-                                batch_size)
-    errors = torch.where(finite, errors, torch.full_like(errors, CHANCE_ERROR))
-    last_loss = last_loss.cpu().numpy()
-    diverged = ~finite.cpu().numpy() | ~(last_loss < CHANCE_LOSS)
-    return BatchedResult(errors.cpu().double().numpy(), last_loss, diverged)
+    return TrainedSoftmax(W, (last_loss / num_train).cpu().numpy())
+
+
+def softmax_validation_errors(learning_rates, seeds=0, data=None, batch_size=16,
+                              max_epochs=8, device=None):
+    """The chapter's objective for K learning rates at once (see :func:`train_softmax`):
+    a :class:`BatchedResult` with each trial's validation error."""
+    data = data if data is not None else load_fashion_mnist()
+    trained = train_softmax(learning_rates, seeds, data, batch_size, max_epochs, device=device)
+    return BatchedResult(trained.errors(data.X_val, data.y_val, batch_size),
+                         trained.last_losses, trained.diverged)

@@ -88,10 +88,35 @@ class FashionMNISTTensors:
     X_val: torch.Tensor
     y_val: torch.Tensor
 
+    def holdout(self, num_val=10000, seed=0):
+        """Split the training set into training and validation (stratified, seeded);
+        returns that split and the official test set as ``(images, labels)``."""
+        train, val = stratified_split(self.y_train, num_val, seed)
+        split = FashionMNISTTensors(self.X_train[train], self.y_train[train],
+                                    self.X_train[val], self.y_train[val])
+        return split, (self.X_val, self.y_val)
+
     def head(self, num_train, num_val):
         """The first ``num_train`` training and ``num_val`` validation examples."""
         return FashionMNISTTensors(self.X_train[:num_train], self.y_train[:num_train],
                                    self.X_val[:num_val], self.y_val[:num_val])
+
+
+def stratified_split(labels, num_val, seed=0):
+    """Indices ``(train, val)``: ``num_val`` examples held out, each class in proportion
+    to its share of ``labels`` (largest remainders), chosen at random with ``seed``."""
+    if not 0 < num_val < len(labels):
+        raise ValueError(f"num_val must be in 1..{len(labels) - 1}, got {num_val}")
+    generator = torch.Generator().manual_seed(seed)
+    classes, counts = labels.unique(return_counts=True)
+    quota = counts.double() * num_val / len(labels)
+    take = quota.floor().long()
+    take[(quota - take).argsort(descending=True)[:num_val - int(take.sum())]] += 1
+    val = torch.cat([torch.nonzero(labels == c).flatten()[torch.randperm(int(n), generator=generator)[:k]]
+                     for c, n, k in zip(classes, counts, take)])
+    mask = torch.ones(len(labels), dtype=torch.bool)
+    mask[val] = False
+    return torch.nonzero(mask).flatten(), val.sort().values
 
 
 def _as_tensors(folder, split):

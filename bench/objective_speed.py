@@ -1,0 +1,94 @@
+"""Speed of the chapter's objective, measured side by side on this machine.
+
+(a) the chapter's objective as written (d2l.FashionMNIST: PIL transforms, 4 workers), 1 epoch;
+(b) the same objective on hpobook's in-memory tensors, 1 epoch;
+(c) the batched objective, K trials x 8 epochs;
+(d) growing a cached random search from 5 to 6 trials (the notebook slider's step).
+Each case runs in a fresh process so that its peak memory is its own.
+Usage: python bench/objective_speed.py
+"""
+import contextlib
+import io
+import json
+import resource
+import subprocess
+import sys
+import time
+
+BATCHED = [1, 5, 20, 50]
+EPOCHS = 8
+
+
+def chapter_objective(data, learning_rate=0.1, max_epochs=1):
+    """The chapter's objective, line for line, with the data passed in."""
+    from d2l import torch as d2l
+    trainer = d2l.HPOTrainer(max_epochs=max_epochs)
+    model = d2l.SoftmaxRegression(num_outputs=10, lr=learning_rate)
+    with contextlib.redirect_stdout(io.StringIO()):  # ProgressBoard's display calls
+        trainer.fit(model=model, data=data)
+    return trainer.validation_error().detach().numpy()
+
+
+def run_case(case):
+    """Time one case; return (seconds, trial-epochs)."""
+    import numpy as np
+    from hpobook.batched import softmax_validation_errors
+    from hpobook.data import TensorFashionMNIST, chapter_fashion_mnist, load_fashion_mnist
+    from hpobook.search import CachedRandomSearch
+    if case == "a":
+        data = chapter_fashion_mnist(batch_size=16)
+        start = time.perf_counter()
+        chapter_objective(data)
+        return time.perf_counter() - start, 1
+    if case == "b":
+        data = TensorFashionMNIST(batch_size=16)
+        start = time.perf_counter()
+        chapter_objective(data)
+        return time.perf_counter() - start, 1
+    if case == "d":
+        search = CachedRandomSearch(seed=0)
+        search.run(5)
+        start = time.perf_counter()
+        search.run(6)
+        return time.perf_counter() - start, EPOCHS
+    k = int(case)
+    load_fashion_mnist()
+    lrs = np.random.RandomState(0).uniform(0.005, 0.1, size=k)
+    start = time.perf_counter()
+    softmax_validation_errors(lrs, seeds=np.arange(k), max_epochs=EPOCHS)
+    return time.perf_counter() - start, k * EPOCHS
+
+
+def measure(case):
+    out = subprocess.run([sys.executable, __file__, "--case", case], capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main():
+    labels = {"a": "(a) chapter as written, 1 trial x 1 epoch",
+              "b": "(b) chapter on in-memory tensors, 1 x 1",
+              "d": "(d) slider: search from 5 to 6 trials"}
+    labels.update({str(k): f"(c) batched, {k} trials x {EPOCHS} epochs" for k in BATCHED})
+    results = {case: measure(case) for case in ["a", "b", *map(str, BATCHED), "d"]}
+    per_a = results["a"]["seconds"] / results["a"]["trial_epochs"]
+    per_b = results["b"]["seconds"] / results["b"]["trial_epochs"]
+    print(f"{'case':46s} {'seconds':>8s} {'s/trial-epoch':>14s} {'vs (a)':>8s} {'vs (b)':>8s} "
+          f"{'peak MB':>8s}")
+    for case, r in results.items():
+        per = r["seconds"] / r["trial_epochs"]
+        print(f"{labels[case]:46s} {r['seconds']:8.2f} {per:14.4f} {per_a / per:7.0f}x "
+              f"{per_b / per:7.1f}x {r['peak_mb']:8.0f}")
+    chapter_search = 5 * EPOCHS * per_a
+    print(f"\nThe chapter's search (5 trials x {EPOCHS} epochs) as written, extrapolated from (a): "
+          f"{chapter_search:.0f} s; batched: {results['5']['seconds']:.1f} s "
+          f"({chapter_search / results['5']['seconds']:.0f}x faster).")
+
+
+if __name__ == "__main__":
+    if "--case" in sys.argv:
+        seconds, trial_epochs = run_case(sys.argv[sys.argv.index("--case") + 1])
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"seconds": seconds, "trial_epochs": trial_epochs, "peak_mb": peak_mb}))
+    else:
+        main()

@@ -1,0 +1,125 @@
+"""Machinery for the chapter's exercises: hypergradients through unrolled SGD, the memory
+they need, and grid versus random designs."""
+import math
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+
+def init_params(layer_sizes, generator, dtype=torch.float32):
+    """Weights and biases of an MLP (or of softmax regression: two sizes), initialised as
+    ``nn.Linear`` does."""
+    params = []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        bound = 1 / math.sqrt(fan_in)
+        weight = torch.nn.init.kaiming_uniform_(torch.empty(fan_out, fan_in, dtype=dtype),
+                                                a=math.sqrt(5), generator=generator)
+        bias = torch.nn.init.uniform_(torch.empty(fan_out, dtype=dtype), -bound, bound,
+                                      generator=generator)
+        params += [weight, bias]
+    return params
+
+
+def forward(params, X):
+    """An MLP with ReLU between its linear layers (no hidden layer: softmax regression)."""
+    X = X.flatten(1)
+    for i in range(0, len(params), 2):
+        X = X @ params[i].T + params[i + 1]
+        if i + 2 < len(params):
+            X = F.relu(X)
+    return X
+
+
+def unrolled_validation_loss(learning_rate, params, batches, X_val, y_val):
+    """The validation cross-entropy after SGD steps on ``batches``, as a function that
+    autograd can differentiate with respect to ``learning_rate`` (a tensor)."""
+    for X, y in batches:
+        loss = F.cross_entropy(forward(params, X), y)
+        grads = torch.autograd.grad(loss, params, create_graph=True)
+        params = [p - learning_rate * g for p, g in zip(params, grads)]
+    return F.cross_entropy(forward(params, X_val), y_val)
+
+
+def hypergradient(learning_rate, params, batches, X_val, y_val):
+    """(validation loss, d validation loss / d learning rate) by reverse mode through
+    the unrolled SGD steps."""
+    lr = torch.tensor(float(learning_rate), dtype=params[0].dtype, requires_grad=True)
+    loss = unrolled_validation_loss(lr, [p.requires_grad_() for p in params], batches,
+                                    X_val, y_val)
+    (grad,) = torch.autograd.grad(loss, lr)
+    return loss.item(), grad.item()
+
+
+def finite_difference(learning_rate, params, batches, X_val, y_val, step=1e-4):
+    """The same derivative by a central difference with relative ``step``."""
+    h = learning_rate * step
+    with torch.no_grad():
+        losses = [_sgd_loss(learning_rate + s * h, params, batches, X_val, y_val) for s in (1, -1)]
+    return (losses[0] - losses[1]) / (2 * h)
+
+
+def _sgd_loss(learning_rate, params, batches, X_val, y_val):
+    params = [p.detach().clone().requires_grad_() for p in params]
+    for X, y in batches:
+        with torch.enable_grad():
+            grads = torch.autograd.grad(F.cross_entropy(forward(params, X), y), params)
+        params = [(p - learning_rate * g).detach().requires_grad_() for p, g in zip(params, grads)]
+    return F.cross_entropy(forward(params, X_val), y_val).item()
+
+
+def saved_tensor_bytes(fn):
+    """Run ``fn`` and return (its result, bytes of the distinct tensors autograd saved
+    for the backward pass while it ran)."""
+    seen, total = set(), [0]
+
+    def pack(tensor):
+        key = (tensor.data_ptr(), tensor.shape, tensor.dtype)
+        if key not in seen:
+            seen.add(key)
+            total[0] += tensor.numel() * tensor.element_size()
+        return tensor
+
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        result = fn()
+    return result, total[0]
+
+
+def unrolled_sgd_floats(layer_sizes=(784, 256, 10), batch_size=256, num_examples=60000):
+    """Floats that reverse mode must keep to differentiate through one epoch of SGD on an
+    MLP, at the least: the parameters before every step (each step's update depends on
+    them) and every step's activations (inputs, pre- and post-activations, outputs)."""
+    num_params = sum((m + 1) * n for m, n in zip(layer_sizes[:-1], layer_sizes[1:]))
+    sizes = [batch_size] * (num_examples // batch_size)
+    if num_examples % batch_size:
+        sizes.append(num_examples % batch_size)
+    per_example = layer_sizes[0] + 2 * sum(layer_sizes[1:-1]) + layer_sizes[-1]
+    return {"steps": len(sizes), "parameters per step": num_params,
+            "parameter floats": len(sizes) * num_params,
+            "activation floats": sum(sizes) * per_example,
+            "total floats": len(sizes) * num_params + sum(sizes) * per_example}
+
+
+def grid_design(budget, bounds):
+    """A full grid of ``budget`` points (a square number) over boxes ``bounds`` given as
+    [(low, high, log), ...]: per axis, the centres of equal cells (on a log scale if log)."""
+    per_axis = math.isqrt(budget) if len(bounds) == 2 else round(budget ** (1 / len(bounds)))
+    if per_axis ** len(bounds) != budget:
+        raise ValueError(f"a full grid over {len(bounds)} axes needs a perfect power, got {budget}")
+    axes = []
+    for low, high, log in bounds:
+        lo, hi = (math.log10(low), math.log10(high)) if log else (low, high)
+        centres = lo + (np.arange(per_axis) + 0.5) * (hi - lo) / per_axis
+        axes.append(10 ** centres if log else centres)
+    return np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=1)
+
+
+def random_design(budget, bounds, rng):
+    """``budget`` points drawn independently, log-uniformly where marked."""
+    columns = []
+    for low, high, log in bounds:
+        if log:
+            columns.append(10 ** rng.uniform(math.log10(low), math.log10(high), budget))
+        else:
+            columns.append(rng.uniform(low, high, budget))
+    return np.stack(columns, axis=1)

@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+import torch
+
+from hpobook.data import stratified_split
+from hpobook.exercises import (finite_difference, grid_design, hypergradient, init_params,
+                               random_design, saved_tensor_bytes, unrolled_sgd_floats,
+                               unrolled_validation_loss)
+
+
+@pytest.fixture(scope="module")
+def small_problem(fashion):
+    batches = list(zip(fashion.X_train[:600].double().split(100), fashion.y_train[:600].split(100)))
+    params = init_params((784, 10), torch.Generator().manual_seed(0), dtype=torch.float64)
+    return params, batches, fashion.X_val[:500].double(), fashion.y_val[:500]
+
+
+@pytest.mark.parametrize("lr", [0.03, 0.3])
+def test_hypergradient_matches_finite_difference_within_5_percent(small_problem, lr):
+    params, batches, X_val, y_val = small_problem
+    _, grad = hypergradient(lr, [p.clone() for p in params], batches, X_val, y_val)
+    fd = finite_difference(lr, params, batches, X_val, y_val)
+    assert abs(grad - fd) <= 0.05 * abs(fd)
+    assert abs(fd) > 1e-3  # a real slope, not two zeros agreeing
+
+
+def test_mlp_hypergradient_memory_grows_with_steps(fashion):
+    params = init_params((784, 64, 10), torch.Generator().manual_seed(0))
+    measured = []
+    for steps in (1, 2, 4):
+        batches = list(zip(fashion.X_train[:32 * steps].split(32), fashion.y_train[:32 * steps].split(32)))
+        lr = torch.tensor(0.1, requires_grad=True)
+        _, size = saved_tensor_bytes(lambda: unrolled_validation_loss(
+            lr, [p.clone().requires_grad_() for p in params], batches, fashion.X_val[:64],
+            fashion.y_val[:64]))
+        measured.append(size)
+    growth = np.diff(measured) / np.diff([1, 2, 4])
+    assert growth[0] > 0 and growth[1] == pytest.approx(growth[0], rel=0.05)  # linear in steps
+
+
+def test_unrolled_float_count_for_the_mlp_of_d2l():
+    floats = unrolled_sgd_floats((784, 256, 10), batch_size=256, num_examples=60000)
+    assert floats["steps"] == 235  # 234 full batches and one of 96
+    assert floats["parameters per step"] == 784 * 256 + 256 + 256 * 10 + 10
+    assert floats["activation floats"] == 60000 * (784 + 256 + 256 + 10)
+
+
+def test_grid_tests_three_distinct_x_random_nine():
+    bounds = [(0.0, 1.0, False), (0.0, 1.0, False)]
+    grid = grid_design(9, bounds)
+    random = random_design(9, bounds, np.random.default_rng(0))
+    assert len(grid) == len(random) == 9
+    assert len(np.unique(grid[:, 0])) == 3 and len(np.unique(grid[:, 1])) == 3
+    assert len(np.unique(random[:, 0])) == 9
+    log_grid = grid_design(4, [(1e-4, 1.0, True), (1e-6, 1e-4, True)])
+    assert np.allclose(np.unique(log_grid[:, 0]), [1e-3, 1e-1])
+    with pytest.raises(ValueError, match="perfect power"):
+        grid_design(10, bounds)
+
+
+def test_stratified_split_is_disjoint_and_keeps_class_proportions(fashion):
+    train, val = stratified_split(fashion.y_train, 10000, seed=0)
+    assert len(train) == 50000 and len(val) == 10000
+    assert len(np.intersect1d(train.numpy(), val.numpy())) == 0
+    assert torch.bincount(fashion.y_train[val]).tolist() == [1000] * 10
+    labels = torch.tensor([0] * 70 + [1] * 20 + [2] * 10)
+    train, val = stratified_split(labels, 10, seed=1)
+    assert torch.bincount(labels[val]).tolist() == [7, 2, 1]
+    assert sorted(torch.cat([train, val]).tolist()) == list(range(100))
+    assert not torch.equal(stratified_split(labels, 10, seed=2)[1], val)
