@@ -80,16 +80,28 @@ def _check(learning_rates, seeds, batch_size, max_epochs, num_train):
     return lrs, seeds
 
 
+def init_params(layer_sizes, generator, dtype=torch.float32):
+    """Weights and biases of linear layers of the given sizes, drawn with ``generator``
+    as ``nn.Linear`` (and ``nn.LazyLinear``) draw them: Kaiming-uniform weights, then a
+    uniform bias in +-1/sqrt(fan_in)."""
+    params = []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        bound = 1 / math.sqrt(fan_in)
+        weight = torch.nn.init.kaiming_uniform_(torch.empty(fan_out, fan_in, dtype=dtype),
+                                                a=math.sqrt(5), generator=generator)
+        bias = torch.nn.init.uniform_(torch.empty(fan_out, dtype=dtype), -bound, bound,
+                                      generator=generator)
+        params += [weight, bias]
+    return params
+
+
 def _init(num_inputs, generators):
-    """Initial weights and bias per trial, drawn as ``nn.LazyLinear`` draws them (Kaiming
-    uniform, then a uniform bias); the bias is the column after the inputs."""
+    """Each trial's softmax regression, initialised as d2l's: (classes, columns) with the
+    bias in the column after the pixels."""
     rows = []
     for g in generators:
-        weight = torch.nn.init.kaiming_uniform_(torch.empty(NUM_CLASSES, num_inputs),
-                                                a=math.sqrt(5), generator=g)
-        bound = 1 / math.sqrt(num_inputs)
-        bias = torch.nn.init.uniform_(torch.empty(NUM_CLASSES, 1), -bound, bound, generator=g)
-        rows.append(torch.cat([weight, bias, torch.zeros(NUM_CLASSES, PAD)], 1))
+        weight, bias = init_params((num_inputs, NUM_CLASSES), g)
+        rows.append(torch.cat([weight, bias[:, None], torch.zeros(NUM_CLASSES, PAD)], 1))
     return torch.stack(rows)
 
 
@@ -99,6 +111,17 @@ def _with_ones(images, device):
     then zeros. Cached: a slider's next trial reuses it."""
     X = images.reshape(len(images), -1)
     return torch.cat([X, torch.ones(len(X), 1), torch.zeros(len(X), PAD)], 1).to(device)
+
+
+def _minibatch_rows(order, batch_size):
+    """Per minibatch, the rows of all K trials as one contiguous index vector (trial
+    by trial), from each trial's permutation ``order[k]``."""
+    K, n = order.shape
+    full = n // batch_size * batch_size
+    blocks = order[:, :full].reshape(K, -1, batch_size).transpose(0, 1).reshape(-1, K * batch_size)
+    yield from blocks
+    if full < n:
+        yield order[:, full:].reshape(-1)
 
 
 @contextlib.contextmanager
@@ -128,18 +151,18 @@ def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=
     num_train, num_columns = X.shape
     K = len(lrs)
     generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
-    step_sizes = torch.tensor(lrs, dtype=torch.float32, device=device).view(K, 1, 1)
+    step_sizes = torch.tensor(lrs / batch_size, dtype=torch.float32, device=device).view(K, 1, 1)
     decay = np.broadcast_to(np.asarray(weight_decay, dtype=np.float64), lrs.shape)
     shrink = torch.tensor(1 - lrs * decay, dtype=torch.float32, device=device).view(K, 1, 1)
     last_loss = torch.zeros(K, dtype=torch.float64, device=device)
-    with _flush_denormal():
+    decaying = bool(decay.any())
+    with _flush_denormal(), torch.inference_mode():
         for epoch in range(max_epochs):
             order = torch.stack([torch.randperm(num_train, generator=g) for g in generators])
             if epoch == 0:  # as in d2l: the first shuffle, then LazyLinear's initialisation
                 W = _init(num_columns - 1 - PAD, generators).to(device)
             last = epoch == max_epochs - 1
-            for idx in order.to(device).split(batch_size, dim=1):
-                rows = idx.reshape(-1)
+            for rows in _minibatch_rows(order.to(device), batch_size):
                 xb = X.index_select(0, rows).view(K, -1, num_columns)
                 yb = Y.index_select(0, rows).view(K, -1, NUM_CLASSES)
                 logits = torch.bmm(xb, W.transpose(1, 2))
@@ -149,10 +172,13 @@ def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=
                     residual = log_p.exp_().sub_(yb)
                 else:
                     residual = logits.softmax(-1).sub_(yb)
-                residual.mul_(step_sizes / idx.shape[1])  # lr * d(mean loss)/d(logits)
-                if decay.any():
+                # lr * d(mean loss)/d(logits)
+                residual.mul_(step_sizes if yb.shape[1] == batch_size else
+                              step_sizes * batch_size / yb.shape[1])
+                if decaying:
                     W.mul_(shrink)
                 W.baddbmm_(residual.transpose(1, 2), xb, alpha=-1)
+    W = W.clone()  # a normal tensor again, outside inference mode
     return TrainedSoftmax(W, (last_loss / num_train).cpu().numpy())
 
 
