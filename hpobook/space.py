@@ -3,6 +3,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 TYPES = ("float", "int", "categorical")
 
@@ -72,6 +73,21 @@ class Hyperparameter:
             return float(np.exp(rng.uniform(np.log(self.low), np.log(self.high))))
         return float(rng.uniform(self.low, self.high))
 
+    def to_scipy(self):
+        """The same distribution for scipy (or scikit-learn's ``ParameterSampler``): a
+        frozen scipy distribution, or the list of choices for a categorical. scipy's
+        ``randint`` excludes its upper bound, so integer bounds are shifted to keep ours."""
+        if self.type == "categorical":
+            return list(self.choices)
+        if self.type == "float":
+            return stats.loguniform(self.low, self.high) if self.log else \
+                stats.uniform(self.low, self.high - self.low)
+        if not self.log:
+            return stats.randint(int(self.low), int(self.high) + 1)
+        values = np.arange(int(self.low), int(self.high) + 1)
+        widths = np.log(values + 0.5) - np.log(values - 0.5)  # as sample(): k owns [k-1/2, k+1/2)
+        return stats.rv_discrete(name=self.name, values=(values, widths / widths.sum()))
+
     def check(self, value):
         """Raise ``ValueError`` unless ``value`` lies in this hyperparameter's domain."""
         if self.type == "categorical":
@@ -108,6 +124,10 @@ class ConfigSpace:
     def sample(self, rng):
         """One configuration: a dict from name to a value drawn with ``rng``."""
         return {h.name: h.sample(rng) for h in self.hyperparameters}
+
+    def to_scipy(self):
+        """The space as a dict of scipy distributions (lists for categoricals)."""
+        return {h.name: h.to_scipy() for h in self.hyperparameters}
 
     def check(self, config):
         """Raise ``ValueError`` for unknown, missing or out-of-domain values."""
