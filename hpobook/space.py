@@ -88,6 +88,16 @@ class Hyperparameter:
         widths = np.log(values + 0.5) - np.log(values - 0.5)  # as sample(): k owns [k-1/2, k+1/2)
         return stats.rv_discrete(name=self.name, values=(values, widths / widths.sum()))
 
+    def to_ray(self):
+        """The same distribution as a Ray Tune search space. Ray's ``randint`` and
+        ``lograndint`` exclude their upper bound, so integer bounds are shifted to keep ours."""
+        from ray import tune
+        if self.type == "categorical":
+            return tune.choice(list(self.choices))
+        if self.type == "float":
+            return (tune.loguniform if self.log else tune.uniform)(self.low, self.high)
+        return (tune.lograndint if self.log else tune.randint)(int(self.low), int(self.high) + 1)
+
     def check(self, value):
         """Raise ``ValueError`` unless ``value`` lies in this hyperparameter's domain."""
         if self.type == "categorical":
@@ -128,6 +138,10 @@ class ConfigSpace:
     def to_scipy(self):
         """The space as a dict of scipy distributions (lists for categoricals)."""
         return {h.name: h.to_scipy() for h in self.hyperparameters}
+
+    def to_ray(self):
+        """The space as a Ray Tune ``param_space`` (needs ``ray[tune]``)."""
+        return {h.name: h.to_ray() for h in self.hyperparameters}
 
     def check(self, config):
         """Raise ``ValueError`` for unknown, missing or out-of-domain values."""
