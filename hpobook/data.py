@@ -66,11 +66,16 @@ def find_data_dir(data_root=None):
     return _download(data_root or DOWNLOAD_DIR, f"looked in {looked}")
 
 
-def read_idx(path):
-    """An IDX file (gzipped or not) as a uint8 array of its stored shape."""
+def _raw_bytes(path):
+    """The bytes of an IDX file, unpacked if it is gzipped."""
     opener = gzip.open if str(path).endswith(".gz") else open
     with opener(path, "rb") as f:
-        raw = f.read()
+        return f.read()
+
+
+def read_idx(path):
+    """An IDX file (gzipped or not) as a uint8 array of its stored shape."""
+    raw = _raw_bytes(path)
     zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
     if zero != 0 or dtype != 0x08:
         raise ValueError(f"{path} is not an IDX file of unsigned bytes")
@@ -179,10 +184,7 @@ def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l"):
     source = find_data_dir()
     for name in (n for pair in FILES.values() for n in pair):
         if not (raw / name).exists():
-            path = _idx_file(source, name)
-            opener = gzip.open if path.suffix == ".gz" else open
-            with opener(path, "rb") as f:
-                (raw / name).write_bytes(f.read())
+            (raw / name).write_bytes(_raw_bytes(_idx_file(source, name)))
     run = Path(workdir) / "run"
     run.mkdir(exist_ok=True)
     cwd = os.getcwd()

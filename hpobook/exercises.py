@@ -33,7 +33,7 @@ def hypergradient(learning_rate, params, batches, X_val, y_val):
     """(validation loss, d validation loss / d learning rate) by reverse mode through
     the unrolled SGD steps."""
     lr = torch.tensor(float(learning_rate), dtype=params[0].dtype, requires_grad=True)
-    loss = unrolled_validation_loss(lr, [p.requires_grad_() for p in params], batches,
+    loss = unrolled_validation_loss(lr, [p.detach().requires_grad_() for p in params], batches,
                                     X_val, y_val)
     (grad,) = torch.autograd.grad(loss, lr)
     return loss.item(), grad.item()
@@ -83,7 +83,7 @@ def unrolled_sgd_floats(layer_sizes=(784, 256, 10), batch_size=256, num_examples
 def grid_design(budget, bounds):
     """A full grid of ``budget`` points (a square number) over boxes ``bounds`` given as
     [(low, high, log), ...]: per axis, the centres of equal cells (on a log scale if log)."""
-    per_axis = math.isqrt(budget) if len(bounds) == 2 else round(budget ** (1 / len(bounds)))
+    per_axis = round(budget ** (1 / len(bounds)))
     if per_axis ** len(bounds) != budget:
         raise ValueError(f"a full grid over {len(bounds)} axes needs a perfect power, got {budget}")
     axes = []
