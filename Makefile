@@ -4,18 +4,21 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT := apt-get install -y -qq --no-install-recommends
+# Builds and tests run where only 127.0.0.1 exists, so that the Ray nodes and the HTTP server
+# they start cannot be reached from, or announce, another address.
+LOOPBACK := tools/loopback-only
 
 .PHONY: book test notebooks colab-links data browser clean
 
 book: $(STAMP) data
-	$(VENV)/bin/jupyter-book build . -W --keep-going
+	$(LOOPBACK) $(VENV)/bin/jupyter-book build . -W --keep-going
 
 test: $(STAMP) data browser
-	$(VENV)/bin/pytest
+	$(LOOPBACK) $(VENV)/bin/pytest
 
 # Re-execute the committed notebooks in place, top to bottom, after changing them.
 notebooks: $(STAMP) data
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	$(LOOPBACK) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=900 notebooks/*.ipynb
 
 # Rewrite every notebook's Colab link from `repository` in _config.yml.
