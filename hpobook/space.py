@@ -98,6 +98,16 @@ class Hyperparameter:
             return (tune.loguniform if self.log else tune.uniform)(self.low, self.high)
         return (tune.lograndint if self.log else tune.randint)(int(self.low), int(self.high) + 1)
 
+    def to_optuna(self):
+        """The same distribution for Optuna. Optuna's integer and float ranges include both
+        bounds, as ours do, so they are passed on unchanged."""
+        from optuna import distributions
+        if self.type == "categorical":
+            return distributions.CategoricalDistribution(list(self.choices))
+        if self.type == "float":
+            return distributions.FloatDistribution(self.low, self.high, log=self.log)
+        return distributions.IntDistribution(int(self.low), int(self.high), log=self.log)
+
     def check(self, value):
         """Raise ``ValueError`` unless ``value`` lies in this hyperparameter's domain."""
         if self.type == "categorical":
@@ -142,6 +152,11 @@ class ConfigSpace:
     def to_ray(self):
         """The space as a Ray Tune ``param_space`` (needs ``ray[tune]``)."""
         return {h.name: h.to_ray() for h in self.hyperparameters}
+
+    def to_optuna(self):
+        """The space as Optuna distributions, for ask-and-tell (needs ``optuna``):
+        ``trial = study.ask(space.to_optuna())``, then ``trial.params`` is a configuration."""
+        return {h.name: h.to_optuna() for h in self.hyperparameters}
 
     def check(self, config):
         """Raise ``ValueError`` for unknown, missing or out-of-domain values."""

@@ -1,11 +1,10 @@
 import json
 
-import numpy as np
 import pytest
 
 from hpobook.batched import softmax_validation_errors
 from hpobook.persist import TrialLog, resumable_random_search
-from hpobook.space import MLP_SPACE, ConfigSpace, Hyperparameter
+from hpobook.space import ConfigSpace, Hyperparameter
 
 LEARNING_RATE_SPACE = ConfigSpace([Hyperparameter("learning_rate", "float", 1e-4, 1, log=True)])
 
@@ -78,31 +77,3 @@ def test_resumes_a_real_search(tmp_path, subset):
     both = resumable_random_search(objective, LEARNING_RATE_SPACE, 3, path)
     assert both[:2] == first and len(lines(path)) == 3
     assert all(0 < r["error"] < 0.9 and 1e-4 <= r["config"]["learning_rate"] <= 1 for r in both)
-
-
-@pytest.fixture(scope="module")
-def scipy_samples():
-    rng = np.random.default_rng(0)
-    return {name: (dist.rvs(size=20000, random_state=rng) if hasattr(dist, "rvs") else dist)
-            for name, dist in MLP_SPACE.to_scipy().items()}
-
-
-def test_scipy_translation_keeps_bounds_types_and_scales(scipy_samples):
-    assert scipy_samples["activation"] == ["tanh", "relu"]
-    for name, low, high in [("batch_size", 8, 256), ("num_units", 32, 1024), ("num_layers", 1, 6)]:
-        values = scipy_samples[name]
-        assert np.issubdtype(values.dtype, np.integer)
-        assert values.min() == low and values.max() == high  # inclusive, as the table says
-    lr = np.log10(scipy_samples["learning_rate"])
-    assert lr.min() >= -6 and lr.max() <= -1
-    assert np.allclose(np.histogram(lr, bins=[-6, -5, -4, -3, -2, -1])[0] / len(lr), 0.2, atol=0.015)
-    assert abs(np.median(scipy_samples["momentum"]) - 0.495) < 0.02
-    assert np.allclose(np.bincount(scipy_samples["num_layers"])[1:] / 20000, 1 / 6, atol=0.015)
-
-
-def test_scipy_log_integers_match_our_sampler(scipy_samples):
-    rng = np.random.default_rng(2)
-    ours = np.array([MLP_SPACE["batch_size"].sample(rng) for _ in range(20000)])
-    theirs = scipy_samples["batch_size"]
-    for q in (0.1, 0.25, 0.5, 0.75, 0.9):
-        assert abs(np.log(np.quantile(ours, q)) - np.log(np.quantile(theirs, q))) < 0.08
