@@ -1,6 +1,20 @@
-"""Connecting to a Ray cluster: fail in seconds, with a clear message, where none answers."""
+"""Ray Tune helpers: the chapter's objective as a Tune trainable, joining a cluster (or
+failing in seconds, with a clear message), and a finished search read back as trials."""
 import os
 import socket
+
+from .batched import softmax_validation_errors
+from .search import Trial
+
+
+def tune_objective(config, data=None):
+    """A Ray Tune trainable: the chapter's objective for one trial, with the configuration's
+    ``learning_rate`` and ``seed``. Reports the validation error and whether training diverged."""
+    from ray import tune
+    result = softmax_validation_errors([config["learning_rate"]], seeds=[config["seed"]],
+                                       data=data)
+    tune.report({"validation_error": float(result.errors[0]),
+                 "diverged": bool(result.diverged[0])})
 
 
 def connect(address=None, timeout=5.0):
@@ -20,3 +34,16 @@ def connect(address=None, timeout=5.0):
         ) from None
     import ray
     return ray.init(address=address)
+
+
+def tune_trials(results, metric="validation_error"):
+    """The trials of a Ray Tune ``ResultGrid`` of :func:`tune_objective` (configurations
+    with ``learning_rate``, reports with ``metric`` and ``diverged``) as
+    :class:`~hpobook.search.Trial` objects, numbered in the order Tune created them."""
+    unfinished = [r.path for r in results if r.error is not None or metric not in r.metrics]
+    if unfinished:
+        raise ValueError(f"{len(unfinished)} trial(s) did not report {metric!r}: {unfinished}; "
+                         "restore the experiment with Tuner.restore(..., resume_errored=True)")
+    frame = results.get_dataframe().sort_values("trial_id")
+    return [Trial(number, float(lr), float(error), bool(diverged)) for number, (lr, error, diverged)
+            in enumerate(zip(frame["config/learning_rate"], frame[metric], frame["diverged"]))]

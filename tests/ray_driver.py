@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ray import tune
 
+from hpobook.distributed import tune_trials
 from hpobook.space import ConfigSpace, Hyperparameter
 
 SPACE = ConfigSpace([Hyperparameter("learning_rate", "float", 1e-3, 1, log=True)])
@@ -63,6 +64,10 @@ def main(mode, storage):
         ray.init(num_cpus=2, include_dashboard=False)
         first = tuner(storage, log_dir, 4, fail_once=2).fit()
         out = {"first_errors": sum(r.error is not None for r in first)}
+        try:
+            tune_trials(first, metric="error")
+        except ValueError as exc:
+            out["tune_trials_refusal"] = str(exc)
         restored = tune.Tuner.restore(str(storage / "search"), tune.with_resources(trainable, {"cpu": 1}),
                                       resume_errored=True)
         out.update(summary(restored.fit(), log_dir))

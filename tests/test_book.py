@@ -15,7 +15,8 @@ HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 PAGES = ["book/intro", "notebooks/objective", "notebooks/configuration_space",
-         "notebooks/random_search", "notebooks/exercises", "book/references"]
+         "notebooks/random_search", "notebooks/exercises", "notebooks/scaling_out",
+         "book/references"]
 # sphinx-book-theme 1.x declares this constant twice on every page; it is not ours.
 THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
 
@@ -111,11 +112,25 @@ def test_configuration_space_table_is_numbered_and_referenced(open_page):
 def test_bibliography_lists_every_cited_work(open_page):
     page = open_page("book/references")
     entries = page.locator(".bibliography, .citation-list").first.inner_text()
-    for needle in ["Bergstra", "Bellman", "Maclaurin", "Franceschi", "Hutter", "Feurer"]:
+    for needle in ["Bergstra", "Bellman", "Maclaurin", "Franceschi", "Hutter", "Feurer", "Liaw"]:
         assert needle in entries
     intro = open_page("book/intro")
     citations = intro.locator("a[href*='references.html#id']")
     assert citations.count() >= 13
+
+
+def test_scaling_out_shows_the_search_and_the_cluster_steps(open_page):
+    page = open_page("notebooks/scaling_out")
+    frame = page.locator("table.dataframe")
+    assert frame.count() == 1 and frame.locator("tbody tr").count() == 20
+    assert "validation_error" in frame.inner_text()
+    assert page.locator("figure#fig-ray-search img").count() == 1
+    text = page.locator("article").inner_text()
+    assert "Failed to determine local IP" not in text  # the book hides Ray's own log lines
+    for step in ["ray get-auth-token --generate", "ray start --head --port=6379",
+                 "ray start --address=HEAD_IP:6379", "RAY_ADDRESS=HEAD_IP:6379"]:
+        assert step in text
+    frame.screenshot(path=str(ARTIFACTS / "ray-dataframe.png"))
 
 
 def test_static_slider_redraws_figure_and_readout(open_page):
