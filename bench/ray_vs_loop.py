@@ -7,6 +7,8 @@ drawn by Tune), measured side by side in one process on this machine.
     with ray.init's start-up and the time spent inside the trials.
 Run it where Ray stays on loopback: tools/loopback-only .venv/bin/python bench/ray_vs_loop.py
 """
+import contextlib
+import io
 import os
 import tempfile
 import time
@@ -36,7 +38,8 @@ def ray_search(data, storage, reuse_actors):
             search_alg=tune.search.BasicVariantGenerator(random_state=0)),
         run_config=tune.RunConfig(storage_path=storage, verbose=0))
     start = time.perf_counter()
-    results = tuner.fit()
+    with contextlib.redirect_stdout(io.StringIO()):  # Tune's banner, printed even at verbose=0
+        results = tuner.fit()
     seconds = time.perf_counter() - start
     frame = results.get_dataframe().sort_values("trial_id")
     return seconds, frame["time_total_s"].sum(), frame

@@ -1,4 +1,5 @@
 """Random search over the learning rate with cached trials, its figure and its slider."""
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,19 +47,47 @@ class CachedRandomSearch:
         self.seed, self.max_epochs, self.batch_size, self.data = seed, max_epochs, batch_size, data
         self._stream = np.random.RandomState(seed)
         self.trials = []
+        self._lock = threading.RLock()  # one training at a time: ours or run_ahead's
+        self._ahead, self._worker = 0, None
 
     def run(self, num_trials):
         """The first ``num_trials`` trials, training only those not yet finished."""
         num_trials = check_num_trials(num_trials)
-        start = len(self.trials)
-        if num_trials > start:
-            lrs = LEARNING_RATE.rvs(size=num_trials - start, random_state=self._stream)
-            result = softmax_validation_errors(
-                lrs, seeds=self.seed + np.arange(start, num_trials), data=self.data,
-                batch_size=self.batch_size, max_epochs=self.max_epochs)
-            self.trials += [Trial(start + i, float(lr), float(e), bool(d)) for i, (lr, e, d)
-                            in enumerate(zip(lrs, result.errors, result.diverged))]
-        return self.trials[:num_trials]
+        with self._lock:
+            start = len(self.trials)
+            if num_trials > start:
+                lrs = LEARNING_RATE.rvs(size=num_trials - start, random_state=self._stream)
+                result = softmax_validation_errors(
+                    lrs, seeds=self.seed + np.arange(start, num_trials), data=self.data,
+                    batch_size=self.batch_size, max_epochs=self.max_epochs)
+                self.trials += [Trial(start + i, float(lr), float(e), bool(d)) for i, (lr, e, d)
+                                in enumerate(zip(lrs, result.errors, result.diverged))]
+            return self.trials[:num_trials]
+
+    def run_ahead(self, num_trials):
+        """Train trials up to ``num_trials`` in a background thread, one at a time, so that
+        a later :meth:`run` finds them finished (or waits for at most the one in training).
+        Returns the thread, or None when nothing is left to train."""
+        num_trials = check_num_trials(num_trials)
+        with self._lock:
+            self._ahead = max(self._ahead, num_trials)
+            if self._worker is None and len(self.trials) < self._ahead:
+                self._worker = threading.Thread(target=self._train_ahead, daemon=True,
+                                                name="trials ahead")
+                self._worker.start()
+            return self._worker
+
+    def _train_ahead(self):
+        while True:
+            with self._lock:
+                if len(self.trials) >= self._ahead:
+                    self._worker = None
+                    return
+                try:
+                    self.run(len(self.trials) + 1)
+                except BaseException:
+                    self._worker = None
+                    raise
 
 
 def best_trial(trials):
@@ -87,13 +116,17 @@ def plot_search(trials, axes=None):
     return axes
 
 
-def trial_slider(search, max_trials=30, value=5):
+def trial_slider(search, max_trials=30, value=5, run_ahead=True):
     """An ipywidgets slider for the number of trials that reruns ``search`` (cached)
-    and redraws the figure and the best configuration."""
+    and redraws the figure and the best configuration. With ``run_ahead``, the trials up
+    to ``max_trials`` are trained in the background meanwhile, so that moving the slider
+    finds them finished."""
     from ipywidgets import IntSlider, interactive
 
     def show(num_trials):
         trials = search.run(num_trials)
+        if run_ahead:
+            search.run_ahead(max_trials)
         plot_search(trials)
         plt.show()
         best = best_trial(trials)

@@ -58,7 +58,7 @@ def test_best_trial_and_best_so_far():
 
 def test_slider_reruns_the_cached_search(subset, counted):
     search = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
-    widget = trial_slider(search, max_trials=10, value=3)
+    widget = trial_slider(search, max_trials=10, value=3, run_ahead=False)
     slider = widget.children[0]
     assert (slider.min, slider.max, slider.value, slider.continuous_update) == (1, 10, 3, False)
     widget.update()
@@ -69,3 +69,19 @@ def test_slider_reruns_the_cached_search(subset, counted):
     assert counted == [3, 1]
     slider.value = 50  # the slider clamps to its maximum
     assert slider.value == 10 and len(search.trials) == 10
+
+
+def test_slider_trains_ahead_so_that_moving_it_trains_nothing(subset, counted):
+    search = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
+    widget = trial_slider(search, max_trials=6, value=3)
+    widget.update()
+    worker = search.run_ahead(6)  # the thread the slider started, unless it is done already
+    if worker is not None:
+        worker.join(timeout=120)
+    assert counted == [3, 1, 1, 1] and len(search.trials) == 6
+    assert search.run_ahead(6) is None  # nothing left to train
+    slider = widget.children[0]
+    slider.value = 6
+    assert counted == [3, 1, 1, 1]
+    at_once = CachedRandomSearch(seed=0, max_epochs=1, data=subset).run(6)
+    assert [t.learning_rate for t in search.trials] == [t.learning_rate for t in at_once]
