@@ -21,17 +21,16 @@ from ray import tune
 from hpobook.batched import softmax_validation_errors
 from hpobook.data import load_fashion_mnist
 from hpobook.distributed import tune_objective
-from hpobook.space import ConfigSpace, Hyperparameter
+from hpobook.space import LEARNING_RATE_SPACE
 
 NUM_TRIALS = 20
-SPACE = ConfigSpace([Hyperparameter("learning_rate", "float", 1e-4, 1, log=True)])
 
 
 def ray_search(data, storage, reuse_actors):
     """Seconds for Tuner.fit, the sum of the trials' own times, and the trials' frame."""
     tuner = tune.Tuner(
         tune.with_resources(tune.with_parameters(tune_objective, data=data), {"cpu": 1}),
-        param_space={**SPACE.to_ray(), "seed": tune.randint(0, 2**31 - 1)},
+        param_space={**LEARNING_RATE_SPACE.to_ray(), "seed": tune.randint(0, 2**31 - 1)},
         tune_config=tune.TuneConfig(
             metric="validation_error", mode="min", num_samples=NUM_TRIALS,
             max_concurrent_trials=os.cpu_count(), reuse_actors=reuse_actors,

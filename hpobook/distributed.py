@@ -4,7 +4,7 @@ import os
 import socket
 
 from .batched import softmax_validation_errors
-from .search import Trial
+from .search import make_trials
 
 
 def tune_objective(config, data=None):
@@ -45,5 +45,4 @@ def tune_trials(results, metric="validation_error"):
         raise ValueError(f"{len(unfinished)} trial(s) did not report {metric!r}: {unfinished}; "
                          "restore the experiment with Tuner.restore(..., resume_errored=True)")
     frame = results.get_dataframe().sort_values("trial_id")
-    return [Trial(number, float(lr), float(error), bool(diverged)) for number, (lr, error, diverged)
-            in enumerate(zip(frame["config/learning_rate"], frame[metric], frame["diverged"]))]
+    return make_trials(frame["config/learning_rate"], frame[metric], frame["diverged"])

@@ -4,11 +4,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib import pyplot as plt
-from scipy import stats
 
 from .batched import softmax_validation_errors
+from .space import LEARNING_RATE_SPACE
 
-LEARNING_RATE = stats.loguniform(1e-4, 1)  # the chapter's configuration space
+LEARNING_RATE = LEARNING_RATE_SPACE["learning_rate"].to_scipy()  # loguniform(1e-4, 1)
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,12 @@ class Trial:
         note = "  (training diverged)" if self.diverged else ""
         return (f"Trial {self.number}: learning_rate = {self.learning_rate:.6f}, "
                 f"validation_error = {self.error:.4f}{note}")
+
+
+def make_trials(learning_rates, errors, diverged, start=0):
+    """:class:`Trial` objects numbered from ``start``, one per learning rate."""
+    return [Trial(start + i, float(lr), float(e), bool(d))
+            for i, (lr, e, d) in enumerate(zip(learning_rates, errors, diverged))]
 
 
 def check_num_trials(num_trials):
@@ -60,8 +66,7 @@ class CachedRandomSearch:
                 result = softmax_validation_errors(
                     lrs, seeds=self.seed + np.arange(start, num_trials), data=self.data,
                     batch_size=self.batch_size, max_epochs=self.max_epochs)
-                self.trials += [Trial(start + i, float(lr), float(e), bool(d)) for i, (lr, e, d)
-                                in enumerate(zip(lrs, result.errors, result.diverged))]
+                self.trials += make_trials(lrs, result.errors, result.diverged, start)
             return self.trials[:num_trials]
 
     def run_ahead(self, num_trials):

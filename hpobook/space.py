@@ -202,6 +202,10 @@ class SpaceTable:
                 f"<tbody>{body}</tbody></table>")
 
 
+LEARNING_RATE_SPACE = ConfigSpace([  # the chapter's, for softmax regression
+    Hyperparameter("learning_rate", "float", 1e-4, 1, log=True),
+])
+
 MLP_SPACE = ConfigSpace([
     Hyperparameter("learning_rate", "float", 1e-6, 1e-1, log=True),
     Hyperparameter("batch_size", "int", 8, 256, log=True),

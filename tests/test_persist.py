@@ -4,9 +4,7 @@ import pytest
 
 from hpobook.batched import softmax_validation_errors
 from hpobook.persist import TrialLog, resumable_random_search
-from hpobook.space import ConfigSpace, Hyperparameter
-
-LEARNING_RATE_SPACE = ConfigSpace([Hyperparameter("learning_rate", "float", 1e-4, 1, log=True)])
+from hpobook.space import LEARNING_RATE_SPACE
 
 
 class Interrupt(Exception):
