@@ -35,7 +35,8 @@ def run_case(case):
     """Time one case; return (seconds, trial-epochs)."""
     import numpy as np
     from hpobook.batched import softmax_validation_errors
-    from hpobook.data import TensorFashionMNIST, chapter_fashion_mnist, load_fashion_mnist
+    from hpobook.data import chapter_fashion_mnist, load_fashion_mnist
+    from hpobook.objective import TensorFashionMNIST
     from hpobook.search import CachedRandomSearch
     if case == "a":
         data = chapter_fashion_mnist(batch_size=16)

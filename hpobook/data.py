@@ -1,23 +1,40 @@
-"""Fashion-MNIST read once into memory and served to d2l's ``Trainer`` as tensors."""
+"""Fashion-MNIST read once into memory as tensors, and the facts of the data set."""
 import functools
 import gzip
+import math
 import os
 import struct
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from d2l import torch as d2l
 
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 DOWNLOAD_DIR = Path.home() / ".cache" / "hpobook"
 FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
          "val": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+NUM_CLASSES = 10
+CHANCE_ERROR = 1 - 1 / NUM_CLASSES
+CHANCE_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess
+
+
+HOW_TO_GET = (
+    "Get it in one of three ways:\n"
+    "  1. pass data_root=DIR, or set FASHION_MNIST_DIR=DIR, where DIR holds the four files "
+    "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+    "t10k-labels-idx1-ubyte.gz;\n"
+    f"  2. on Debian or Ubuntu: apt-get install dataset-fashion-mnist (puts them in {DEBIAN_DIR});\n"
+    "  3. connect to the internet: torchvision then downloads them to {download}.")
 
 
 class DataNotFoundError(FileNotFoundError):
     """Fashion-MNIST is in none of the places we look and cannot be downloaded."""
+
+
+class DataFileError(ValueError):
+    """A Fashion-MNIST file is there but cannot be read: truncated, damaged or another file."""
 
 
 def _idx_file(folder, name):
@@ -42,14 +59,7 @@ def _download(folder, reason):
     except Exception as exc:  # torchvision raises RuntimeError, URLError, OSError...
         raise DataNotFoundError(
             f"Fashion-MNIST was not found ({reason}) and could not be downloaded "
-            f"({type(exc).__name__}: {exc}).\nGet it in one of three ways:\n"
-            "  1. pass data_root=DIR, or set FASHION_MNIST_DIR=DIR, where DIR holds the "
-            "four files train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
-            "t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz;\n"
-            f"  2. on Debian or Ubuntu: apt-get install dataset-fashion-mnist (puts them in "
-            f"{DEBIAN_DIR});\n"
-            f"  3. connect to the internet: torchvision then downloads them to {folder}."
-        ) from None
+            f"({type(exc).__name__}: {exc}).\n" + HOW_TO_GET.format(download=folder)) from None
     return Path(folder)
 
 
@@ -74,13 +84,26 @@ def _raw_bytes(path):
 
 
 def read_idx(path):
-    """An IDX file (gzipped or not) as a uint8 array of its stored shape."""
-    raw = _raw_bytes(path)
-    zero, dtype, ndim = struct.unpack(">HBB", raw[:4])
+    """An IDX file (gzipped or not) as a uint8 array of its stored shape; a file that is not
+    one, or not whole, raises :class:`DataFileError` naming it and how to get a good one."""
+    try:
+        raw = _raw_bytes(path)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise _bad_file(path, f"cannot be unpacked ({type(exc).__name__}: {exc})") from None
+    zero, dtype, ndim = struct.unpack(">HBB", raw[:4].ljust(4, b"\xff"))
     if zero != 0 or dtype != 0x08:
-        raise ValueError(f"{path} is not an IDX file of unsigned bytes")
-    shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
-    return np.frombuffer(raw, np.uint8, offset=4 + 4 * ndim).reshape(shape)
+        raise _bad_file(path, "is not an IDX file of unsigned bytes")
+    header = 4 + 4 * ndim
+    shape = struct.unpack(f">{ndim}I", raw[4:header].ljust(4 * ndim, b"\0"))
+    if len(raw) != header + math.prod(shape):
+        raise _bad_file(path, f"holds {len(raw):,} bytes where its header announces "
+                              f"{header + math.prod(shape):,}: it is truncated or damaged")
+    return np.frombuffer(raw, np.uint8, offset=header).reshape(shape)
+
+
+def _bad_file(path, problem):
+    return DataFileError(f"Fashion-MNIST file {path} {problem}. Replace it with a good copy.\n"
+                         + HOW_TO_GET.format(download=DOWNLOAD_DIR))
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity, so that derived arrays can be cached
@@ -140,41 +163,6 @@ def load_fashion_mnist(data_root=None):
     return _load(find_data_dir(data_root).resolve())
 
 
-class TensorBatches:
-    """Minibatches of in-memory tensors, reshuffled each epoch from torch's global RNG,
-    like ``DataLoader(TensorDataset(X, y), batch_size, shuffle)`` without its per-item
-    overhead."""
-
-    def __init__(self, X, y, batch_size, shuffle):
-        self.X, self.y, self.batch_size, self.shuffle = X, y, batch_size, shuffle
-
-    def __len__(self):
-        return -(-len(self.y) // self.batch_size)
-
-    def __iter__(self):
-        n = len(self.y)
-        order = torch.randperm(n) if self.shuffle else torch.arange(n)
-        for batch in order.split(self.batch_size):
-            yield self.X[batch], self.y[batch]
-
-
-class TensorFashionMNIST(d2l.DataModule):
-    """A drop-in for ``d2l.FashionMNIST`` (same tensors, same train/val split)."""
-
-    def __init__(self, batch_size=64, data=None, data_root=None):
-        super().__init__()
-        self.save_hyperparameters(ignore=["data"])
-        data = data if data is not None else load_fashion_mnist(data_root)
-        self.train = (data.X_train, data.y_train)
-        self.val = (data.X_val, data.y_val)
-
-    def get_dataloader(self, train):
-        X, y = self.train if train else self.val
-        return TensorBatches(X, y, self.batch_size, shuffle=train)
-
-    text_labels = d2l.FashionMNIST.text_labels
-
-
 def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l"):
     """``d2l.FashionMNIST(batch_size)`` exactly as the chapter builds it (PIL images,
     ``Resize`` + ``ToTensor``), given the files it looks for in ``../data`` so that it
@@ -185,6 +173,7 @@ def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l"):
     for name in (n for pair in FILES.values() for n in pair):
         if not (raw / name).exists():
             (raw / name).write_bytes(_raw_bytes(_idx_file(source, name)))
+    from d2l import torch as d2l
     run = Path(workdir) / "run"
     run.mkdir(exist_ok=True)
     cwd = os.getcwd()

@@ -80,26 +80,28 @@ def unrolled_sgd_floats(layer_sizes=(784, 256, 10), batch_size=256, num_examples
             "total floats": len(sizes) * num_params + sum(sizes) * per_example}
 
 
-def grid_design(budget, bounds):
-    """A full grid of ``budget`` points (a square number) over boxes ``bounds`` given as
-    [(low, high, log), ...]: per axis, the centres of equal cells (on a log scale if log)."""
-    per_axis = round(budget ** (1 / len(bounds)))
-    if per_axis ** len(bounds) != budget:
-        raise ValueError(f"a full grid over {len(bounds)} axes needs a perfect power, got {budget}")
-    axes = []
-    for low, high, log in bounds:
-        lo, hi = (math.log10(low), math.log10(high)) if log else (low, high)
+def grid_design(budget, space):
+    """A full grid of ``budget`` points (a perfect power) over a :class:`SearchSpace` of float
+    hyperparameters: per axis, the centres of equal cells (on a log scale where ``log``)."""
+    axes = space.hyperparameters
+    per_axis = round(budget ** (1 / len(axes)))
+    if per_axis ** len(axes) != budget:
+        raise ValueError(f"a full grid over {len(axes)} axes needs a perfect power, got {budget}")
+    values = []
+    for h in axes:
+        lo, hi = (math.log10(h.low), math.log10(h.high)) if h.log else (h.low, h.high)
         centres = lo + (np.arange(per_axis) + 0.5) * (hi - lo) / per_axis
-        axes.append(10 ** centres if log else centres)
-    return np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=1)
+        values.append(10 ** centres if h.log else centres)
+    return np.stack([v.ravel() for v in np.meshgrid(*values, indexing="ij")], axis=1)
 
 
-def random_design(budget, bounds, rng):
-    """``budget`` points drawn independently, log-uniformly where marked."""
+def random_design(budget, space, rng):
+    """``budget`` points of a :class:`SearchSpace` of float hyperparameters, drawn
+    independently with ``rng``, a column at a time (log-uniformly where ``log``)."""
     columns = []
-    for low, high, log in bounds:
-        if log:
-            columns.append(10 ** rng.uniform(math.log10(low), math.log10(high), budget))
+    for h in space.hyperparameters:
+        if h.log:
+            columns.append(10 ** rng.uniform(math.log10(h.low), math.log10(h.high), budget))
         else:
-            columns.append(rng.uniform(low, high, budget))
+            columns.append(rng.uniform(h.low, h.high, budget))
     return np.stack(columns, axis=1)

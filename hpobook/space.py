@@ -121,7 +121,7 @@ class Hyperparameter:
                              f"{' (integers)' if self.type == 'int' else ''}")
 
 
-class ConfigSpace:
+class SearchSpace:
     """A named set of hyperparameters."""
 
     def __init__(self, hyperparameters):
@@ -133,7 +133,7 @@ class ConfigSpace:
         self._by_name = dict(zip(names, self.hyperparameters))
 
     def __repr__(self):
-        return "ConfigSpace([\n" + "".join(f"    {h!r},\n" for h in self.hyperparameters) + "])"
+        return "SearchSpace([\n" + "".join(f"    {h!r},\n" for h in self.hyperparameters) + "])"
 
     def __getitem__(self, name):
         try:
@@ -202,11 +202,11 @@ class SpaceTable:
                 f"<tbody>{body}</tbody></table>")
 
 
-LEARNING_RATE_SPACE = ConfigSpace([  # the chapter's, for softmax regression
+LEARNING_RATE_SPACE = SearchSpace([  # the chapter's, for softmax regression
     Hyperparameter("learning_rate", "float", 1e-4, 1, log=True),
 ])
 
-MLP_SPACE = ConfigSpace([
+MLP_SPACE = SearchSpace([
     Hyperparameter("learning_rate", "float", 1e-6, 1e-1, log=True),
     Hyperparameter("batch_size", "int", 8, 256, log=True),
     Hyperparameter("momentum", "float", 0, 0.99),

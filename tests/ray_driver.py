@@ -8,9 +8,9 @@ from pathlib import Path
 from ray import tune
 
 from hpobook.distributed import tune_trials
-from hpobook.space import ConfigSpace, Hyperparameter
+from hpobook.space import SearchSpace, Hyperparameter
 
-SPACE = ConfigSpace([Hyperparameter("learning_rate", "float", 1e-3, 1, log=True)])
+SPACE = SearchSpace([Hyperparameter("learning_rate", "float", 1e-3, 1, log=True)])
 
 
 def trainable(config):

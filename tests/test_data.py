@@ -1,3 +1,4 @@
+import gzip
 import shutil
 
 import pytest
@@ -5,8 +6,9 @@ import torch
 import torchvision
 
 from hpobook import data as hdata
-from hpobook.data import (DataNotFoundError, TensorBatches, TensorFashionMNIST,
-                          chapter_fashion_mnist, find_data_dir)
+from hpobook.data import (DataFileError, DataNotFoundError, chapter_fashion_mnist,
+                          find_data_dir, load_fashion_mnist)
+from hpobook.objective import TensorBatches, TensorFashionMNIST
 
 
 def test_same_tensors_as_d2l_fashion_mnist(fashion, tmp_path):
@@ -77,3 +79,28 @@ def test_missing_data_is_one_clear_error(tmp_path, monkeypatch):
     assert "apt-get install dataset-fashion-mnist" in message
     assert "download" in message
     assert info.value.__cause__ is None and info.value.__suppress_context__
+
+
+@pytest.fixture
+def copy_of_data(tmp_path):
+    """A folder with the four files, to damage one of them."""
+    for path in find_data_dir().iterdir():
+        if path.name.endswith(".gz"):
+            shutil.copy(path, tmp_path / path.name)
+    return tmp_path
+
+
+@pytest.mark.parametrize("damage, problem", [
+    (lambda raw: raw[:len(raw) // 2], "cannot be unpacked (EOFError"),
+    (lambda raw: b"<html>not found</html>", "cannot be unpacked (BadGzipFile"),
+    (lambda raw: gzip.compress(gzip.decompress(raw)[:-1000]), "holds 59,008 bytes where its header announces 60,008"),
+    (lambda raw: gzip.compress(b"\x00\x00\x0d\x01" + gzip.decompress(raw)[4:]), "is not an IDX file of unsigned bytes"),
+])
+def test_a_damaged_file_is_named_with_the_ways_to_get_good_data(copy_of_data, damage, problem):
+    path = copy_of_data / "train-labels-idx1-ubyte.gz"
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(DataFileError) as info:
+        load_fashion_mnist(data_root=copy_of_data)
+    message = str(info.value)
+    assert f"Fashion-MNIST file {path} {problem}" in message
+    assert "apt-get install dataset-fashion-mnist" in message and "FASHION_MNIST_DIR" in message

@@ -6,6 +6,7 @@ from hpobook.data import stratified_split
 from hpobook.exercises import (finite_difference, grid_design, hypergradient, init_params,
                                random_design, saved_tensor_bytes, unrolled_sgd_floats,
                                unrolled_validation_loss)
+from hpobook.space import Hyperparameter, SearchSpace
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +46,29 @@ def test_unrolled_float_count_for_the_mlp_of_d2l():
     assert floats["activation floats"] == 60000 * (784 + 256 + 256 + 10)
 
 
+UNIT_SQUARE = SearchSpace([Hyperparameter("x", "float", 0, 1), Hyperparameter("y", "float", 0, 1)])
+LR_AND_DECAY = SearchSpace([Hyperparameter("learning_rate", "float", 1e-4, 1, log=True),
+                            Hyperparameter("weight_decay", "float", 1e-6, 1e-4, log=True)])
+
+
 def test_grid_tests_three_distinct_x_random_nine():
-    bounds = [(0.0, 1.0, False), (0.0, 1.0, False)]
-    grid = grid_design(9, bounds)
-    random = random_design(9, bounds, np.random.default_rng(0))
+    grid = grid_design(9, UNIT_SQUARE)
+    random = random_design(9, UNIT_SQUARE, np.random.default_rng(0))
     assert len(grid) == len(random) == 9
     assert len(np.unique(grid[:, 0])) == 3 and len(np.unique(grid[:, 1])) == 3
     assert len(np.unique(random[:, 0])) == 9
-    log_grid = grid_design(4, [(1e-4, 1.0, True), (1e-6, 1e-4, True)])
+    log_grid = grid_design(4, LR_AND_DECAY)
     assert np.allclose(np.unique(log_grid[:, 0]), [1e-3, 1e-1])
+    assert np.allclose(np.unique(log_grid[:, 1]), [10 ** -5.5, 10 ** -4.5])
     with pytest.raises(ValueError, match="perfect power"):
-        grid_design(10, bounds)
+        grid_design(10, UNIT_SQUARE)
+
+
+def test_random_design_draws_from_the_space():
+    points = random_design(2000, LR_AND_DECAY, np.random.default_rng(1))
+    assert ((points >= [1e-4, 1e-6]) & (points <= [1, 1e-4])).all()
+    decades = np.histogram(np.log10(points[:, 0]), bins=[-4, -3, -2, -1, 0])[0]
+    assert decades.min() > 400  # log-uniform: about 500 per decade
 
 
 def test_stratified_split_is_disjoint_and_keeps_class_proportions(fashion):

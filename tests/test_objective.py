@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from hpobook.batched import softmax_validation_errors
-from hpobook.data import TensorFashionMNIST
-from hpobook.objective import (CHANCE_ERROR, DivergenceWarning,
+from hpobook.data import CHANCE_ERROR
+from hpobook.objective import (DivergenceWarning, TensorFashionMNIST,
                                hpo_objective_softmax_classification)
 
 EPOCHS = 2

@@ -11,27 +11,30 @@ from pathlib import Path
 
 import pytest
 
-from hpobook.distributed import connect
+from hpobook.distributed import connect, head_address
 
 ray = pytest.importorskip("ray")
 DRIVER = Path(__file__).with_name("ray_driver.py")
 RAY = Path(sys.executable).with_name("ray")
 ENV = {**os.environ, "RAY_AUTH_MODE": "disabled", "RAY_USAGE_STATS_ENABLED": "0",
+       "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER": "1",  # two nodes (tools/loopback-only sets 0)
        "PYTHONPATH": str(DRIVER.parent.parent)}
+# network and process namespaces; the namespace's first process dies with unshare, and all
+# others with it
+NAMESPACES = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child"]
 
 
 def in_namespace(script, timeout):
-    """Run ``script`` with bash in a new network namespace that has only loopback."""
+    """Run ``script`` with bash in new network and process namespaces: only loopback is up,
+    and only the processes the script starts are seen, so its `ray stop` stops only those.
+    When the script ends, or the test kills it at ``timeout``, every process it left dies."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         pytest.skip("needs unshare and ip (util-linux, iproute2)")
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    probe = subprocess.run([*NAMESPACES, "true"], capture_output=True)
     if probe.returncode != 0:
-        pytest.skip(f"cannot make a network namespace: {probe.stderr.decode().strip()}")
-    try:
-        return subprocess.run(["unshare", "-n", "bash", "-c", "ip link set lo up\n" + script],
-                              capture_output=True, text=True, timeout=timeout, env=ENV)
-    finally:  # whatever happened, no Ray process outlives the test
-        subprocess.run([str(RAY), "stop", "--force"], capture_output=True, env=ENV, timeout=60)
+        pytest.skip(f"cannot make network and process namespaces: {probe.stderr.decode().strip()}")
+    return subprocess.run([*NAMESPACES, "bash", "-c", "ip link set lo up\n" + script],
+                          capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
 def driver_output(run):
@@ -46,6 +49,22 @@ def test_unreachable_cluster_fails_within_seconds():
     assert time.monotonic() - start < 5
     with pytest.raises(ValueError, match="RAY_ADDRESS"):
         connect("", timeout=3)
+
+
+def test_the_tests_stop_only_the_ray_processes_they_started(tmp_path):
+    """A developer's own Ray node (here a process named like Ray's raylet) outlives a test
+    whose cluster is stopped with `ray stop --force`."""
+    raylet = tmp_path / "raylet"
+    shutil.copy("/bin/sleep", raylet)
+    own = subprocess.Popen([str(raylet), "300"])
+    try:
+        run = in_namespace(f"sleep 300 & {RAY} stop --force", timeout=120)
+        assert run.returncode == 0, run.stderr
+        assert own.poll() is None, "ray stop in a test stopped a Ray process it did not start"
+        assert "sleep 300" not in subprocess.run(["ps", "-eo", "args"], capture_output=True,
+                                                 text=True).stdout  # nothing left behind
+    finally:
+        own.kill()
 
 
 def test_restore_finishes_an_interrupted_experiment(tmp_path):
@@ -76,3 +95,30 @@ RAY_ADDRESS=127.0.0.1:6399 {sys.executable} {DRIVER} two-nodes {tmp_path}
     assert out["trials"] == [0, 1, 2, 3] and not any(out["errors"])
     assert out["runs"] == {"0": 1, "1": 1, "2": 1, "3": 1}  # every trial finished once
     assert "InvalidAuthToken" in (tmp_path / "stranger.log").read_text()
+
+
+@pytest.mark.parametrize("address, host, port", [
+    ("10.0.0.5:6379", "10.0.0.5", 6379),
+    ("[::1]:6380", "::1", 6380),
+    ("ray://head.example:10002", "head.example", 10002),
+    ("ray://head.example", "head.example", 10001),
+])
+def test_cluster_addresses_are_read_as_ray_reads_them(address, host, port):
+    assert head_address(address) == (host, port)
+
+
+@pytest.mark.parametrize("address", ["::1:6379", "head", "head:port"])
+def test_an_address_without_a_port_is_refused_with_the_forms_that_work(address):
+    with pytest.raises(ValueError, match=r"HOST:PORT, \[IPv6\]:PORT, ray://HOST:PORT"):
+        head_address(address)
+
+
+def test_auto_without_a_local_cluster_says_how_to_start_one():
+    with pytest.raises(ConnectionError, match="no Ray cluster runs on this machine") as info:
+        connect("auto")
+    assert "--port=auto" not in str(info.value)
+
+
+def test_unreachable_ipv6_cluster_is_reported_with_its_port():
+    with pytest.raises(ConnectionError, match=r"ray start --head --port=9`"):
+        connect("[::1]:9", timeout=3)

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from hpobook.space import MLP_SPACE, ConfigSpace, Hyperparameter
+from hpobook.space import MLP_SPACE, SearchSpace, Hyperparameter
 
 
 @pytest.mark.parametrize("spec, problem", [
@@ -23,7 +23,7 @@ def test_bad_definition_names_hyperparameter_and_problem(spec, problem):
 
 def test_repeated_names_are_refused():
     with pytest.raises(ValueError, match="repeated: \\['a'\\]"):
-        ConfigSpace([Hyperparameter("a", "float", 0, 1), Hyperparameter("a", "int", 0, 1)])
+        SearchSpace([Hyperparameter("a", "float", 0, 1), Hyperparameter("a", "int", 0, 1)])
 
 
 def test_mlp_table_is_the_chapters():
