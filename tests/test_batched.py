@@ -1,9 +1,12 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
 
-from hpobook.batched import softmax_validation_errors
-from hpobook.objective import CHANCE_ERROR
+from hpobook.batched import flushes_denormals, softmax_validation_errors, train_softmax
+from hpobook.data import CHANCE_ERROR
 
 
 def test_each_row_is_its_own_trial(subset):
@@ -51,3 +54,32 @@ def test_cuda_gives_the_cpu_result(subset):
     cpu = softmax_validation_errors([0.1, 0.02], seeds=[0, 1], data=subset, max_epochs=1, device="cpu")
     cuda = softmax_validation_errors([0.1, 0.02], seeds=[0, 1], data=subset, max_epochs=1, device="cuda")
     assert np.allclose(cpu.errors, cuda.errors, atol=3e-3)
+
+
+def test_computes_on_the_cpu_unless_asked(subset):
+    """The committed outputs are CPU results: a GPU runtime (Colab) must not change them."""
+    trained = train_softmax([0.1], data=subset, max_epochs=1)
+    assert trained.weights.device.type == "cpu"
+
+
+@pytest.mark.parametrize("caller_flushes", [True, False])
+def test_the_callers_denormal_setting_is_restored(subset, caller_flushes):
+    torch.set_flush_denormal(caller_flushes)
+    try:
+        train_softmax([0.1], data=subset, max_epochs=1)
+        assert flushes_denormals() == caller_flushes
+    finally:
+        torch.set_flush_denormal(False)
+
+
+def test_ray_workers_import_no_d2l():
+    """Each Ray worker imports hpobook.distributed: it needs torch, not d2l and pandas."""
+    code = "import sys, hpobook.distributed; print('d2l' in sys.modules, 'pandas' in sys.modules)"
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "False"]
+
+
+def test_trained_weights_have_the_models_shape(subset):
+    trained = train_softmax([0.1, 0.2], data=subset, max_epochs=1)
+    assert trained.weights.shape == (2, 10, 28 * 28 + 1)  # no padding of the training loop
+    assert trained.errors(subset.X_val, subset.y_val).shape == (2,)
