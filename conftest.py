@@ -1,13 +1,137 @@
-"""Loaded for every test path (tests/ and the notebooks): where this process sees more than
-loopback, skip what would start Ray, which listens on every interface it finds and
-announces the machine's address. `tools/loopback-only` (as `make test` runs pytest) gives a
-network namespace where only 127.0.0.1 exists."""
+"""Loaded for every test path (tests/ and the notebooks).
+
+1. nbval compares every output exactly, except numbers marked ``≈`` (see ``hpobook.repro``):
+   those depend on the machine, and must lie within a tolerance of the committed value:
+   ``hpobook.repro.ERROR_TOLERANCE``, or the cell's ``tolerance`` metadata, a number or one
+   per unit (``{"": 0.002, "%": 10}``: percentages are compared in percentage points).
+2. Where this process sees more than loopback, skip what would start Ray, which listens on
+   every interface it finds and announces the machine's address. `tools/loopback-only` (as
+   `make test` runs pytest) gives a network namespace where only 127.0.0.1 exists.
+"""
+import os
+import platform
+import re
 import socket
+from dataclasses import dataclass
 
 import pytest
+from nbval.plugin import IPyNbCell
+
+from hpobook.repro import APPROX, ERROR_TOLERANCE
 
 LOOPBACK_ONLY = [name for _, name in socket.if_nameindex()] == ["lo"]
-STARTS_RAY = {"scaling_out.ipynb", "test_book.py"}  # the book build executes scaling_out
+STARTS_RAY = {"scaling_out.ipynb"}
+MARKED = re.compile(APPROX + r" ?([-+]?\d+(?:\.\d+)?)(%?)")
+SETTINGS = ("ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "MKL_CBWR",
+            "ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS")
+
+
+@dataclass
+class Deviation:
+    where: str
+    committed: float
+    computed: float
+    tolerance: float
+
+    @property
+    def distance(self):
+        return abs(self.computed - self.committed)
+
+    @property
+    def within(self):
+        return self.distance <= self.tolerance
+
+    def __str__(self):
+        return (f"{self.where}: committed {self.committed}, computed {self.computed}, "
+                f"off by {self.distance:.4g} > tolerance {self.tolerance}")
+
+
+DEVIATIONS = []  # every marked value compared in this session
+
+
+def machine():
+    """This machine and the settings that change how it computes, for failure messages."""
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor()) \
+        if os.path.exists("/proc/cpuinfo") else platform.processor()
+    settings = [f"{k}={os.environ[k]}" for k in SETTINGS if k in os.environ]
+    return f"{cpu}, {' '.join(settings) or 'no emulation settings'}"
+
+
+def _reconcile_text(computed, committed, where, tolerance):
+    """``computed`` with each marked number replaced by the committed one where the two
+    agree within ``tolerance`` (then nbval compares the rest exactly)."""
+    ours, theirs = list(MARKED.finditer(computed)), list(MARKED.finditer(committed))
+    if not theirs or [m[2] for m in ours] != [m[2] for m in theirs]:
+        return computed  # nbval's exact comparison reports the difference
+    pieces, end = [], 0
+    for new, old in zip(ours, theirs):
+        line = committed[:old.start()].count("\n") + 1
+        context = committed.splitlines()[line - 1].strip()
+        unit_tolerance = tolerance if isinstance(tolerance, (int, float)) else tolerance.get(old[2])
+        if unit_tolerance is None:
+            raise ValueError(f"{where}: the cell's tolerance metadata {tolerance} has no entry "
+                             f"for the unit {old[2]!r} of {old[0]!r}")
+        deviation = Deviation(f"{where}, line {line} ({context[:70]!r})", float(old[1]),
+                              float(new[1]), unit_tolerance)
+        DEVIATIONS.append(deviation)
+        pieces += [computed[end:new.start()], old[0] if deviation.within else new[0]]
+        end = new.end()
+    return "".join(pieces) + computed[end:]
+
+
+def _reconcile(computed, committed, where, tolerance):
+    if isinstance(computed, str) and isinstance(committed, str):
+        return _reconcile_text(computed, committed, where, tolerance)
+    if isinstance(computed, dict) and isinstance(committed, dict):
+        return type(computed)({k: _reconcile(v, committed[k], f"{where} {k}", tolerance)
+                               if k in committed else v for k, v in computed.items()})
+    return computed
+
+
+_exact_comparison = IPyNbCell.compare_outputs
+
+
+def compare_outputs(self, test, ref, skip_compare=None):
+    tolerance = self.cell.metadata.get("tolerance", ERROR_TOLERANCE)
+    where = f"{self.parent.path.name} cell {self.cell_num}"
+    first = len(DEVIATIONS)
+    test = [_reconcile(t, r, where, tolerance) for t, r in zip(test, ref)] + test[len(ref):]
+    too_far = [d for d in DEVIATIONS[first:] if not d.within]
+    if too_far:
+        self.comparison_traceback = [
+            f"{len(too_far)} machine-dependent value(s) ({APPROX}) outside the tolerance, "
+            f"computed on {machine()}:", *[f"  {d}" for d in too_far]]
+        return False
+    if _exact_comparison(self, test, ref, skip_compare):
+        return True
+    self.comparison_traceback[:0] = [f"outputs differ, computed on {machine()}:",
+                                     *_differing_lines(test, ref, where)]
+    return False
+
+
+def _texts(output, where):
+    """(where, text) of each text field of one output, streams and MIME data alike."""
+    for key, value in output.items():
+        if isinstance(value, str) and key not in ("output_type", "name"):
+            yield f"{where} {key}", value
+        elif key == "data":
+            yield from _texts(value, where)
+
+
+def _differing_lines(test, ref, where, most=10):
+    """The first lines that differ between computed and committed outputs, one per line."""
+    found = []
+    for computed, committed in zip(test, ref):
+        for (field, new), (_, old) in zip(_texts(computed, where), _texts(committed, where)):
+            for number, (a, b) in enumerate(zip(new.splitlines(), old.splitlines()), 1):
+                if a != b:
+                    found.append(f"  {field}, line {number}: committed {b.strip()[:90]!r}, "
+                                 f"computed {a.strip()[:90]!r}")
+    return found[:most]
+
+
+IPyNbCell.compare_outputs = compare_outputs
 
 
 def pytest_collection_modifyitems(items):
@@ -19,3 +143,18 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.path.name in STARTS_RAY:
             item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Per cell, how far its machine-dependent values moved from the committed ones."""
+    if not DEVIATIONS:
+        return
+    terminalreporter.section(f"machine-dependent values ({APPROX}), computed on {machine()}")
+    cells = {}
+    for d in DEVIATIONS:
+        cells.setdefault(" ".join(d.where.split()[:3]), []).append(d)  # "page.ipynb cell N"
+    for cell, found in cells.items():
+        worst = max(found, key=lambda d: d.distance / d.tolerance)
+        terminalreporter.write_line(
+            f"{cell}: {len(found)} values, largest move {worst.distance:.4g} "
+            f"(tolerance {worst.tolerance})")

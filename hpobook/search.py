@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib import pyplot as plt
 
 from .batched import softmax_validation_errors
+from .repro import APPROX, machine_dependent
 from .space import LEARNING_RATE_SPACE
 
 LEARNING_RATE = LEARNING_RATE_SPACE["learning_rate"].to_scipy()  # loguniform(1e-4, 1)
@@ -18,10 +19,16 @@ class Trial:
     error: float
     diverged: bool
 
+    @property
+    def machine_dependent(self):
+        """Whether another machine may compute another error (see :mod:`hpobook.repro`)."""
+        return bool(machine_dependent(self.learning_rate))
+
     def __str__(self):
         note = "  (training diverged)" if self.diverged else ""
+        sign = APPROX if self.machine_dependent else "="
         return (f"Trial {self.number}: learning_rate = {self.learning_rate:.6f}, "
-                f"validation_error = {self.error:.4f}{note}")
+                f"validation_error {sign} {self.error:.4f}{note}")
 
 
 def make_trials(learning_rates, errors, diverged, start=0):
@@ -134,9 +141,7 @@ def trial_slider(search, max_trials=30, value=5, run_ahead=True):
             search.run_ahead(max_trials)
         plot_search(trials)
         plt.show()
-        best = best_trial(trials)
-        print(f"best of {num_trials} trials: learning_rate = {best.learning_rate:.6f}, "
-              f"validation_error = {best.error:.4f}")
+        print(f"best of {num_trials} trials: {best_trial(trials)}")
 
     slider = IntSlider(value=value, min=1, max=max_trials, continuous_update=False,
                        description="trials")

@@ -5,6 +5,7 @@ from importlib import resources
 
 from IPython.display import HTML
 
+from .repro import shown
 from .search import LEARNING_RATE
 
 SCRIPT = resources.files(__package__).joinpath("trial_slider.js").read_text()
@@ -12,8 +13,10 @@ SCRIPT = resources.files(__package__).joinpath("trial_slider.js").read_text()
 
 def static_trial_slider(trials, value=5, element_id="trial-slider"):
     """An HTML slider over the first 1..len(trials) of ``trials`` (computed already)."""
+    # a machine-dependent error travels as the text "≈0.2179" (see hpobook.repro)
     data = {"lr": [round(t.learning_rate, 8) for t in trials],
-            "error": [round(t.error, 6) for t in trials],
+            "error": [shown(t.error, True, ".6f") if t.machine_dependent else round(t.error, 6)
+                      for t in trials],
             "lrRange": [float(v) for v in LEARNING_RATE.support()]}
     payload = json.dumps(data).replace("</", "<\\/")
     return HTML(

@@ -3,6 +3,10 @@
 // hpobook.static_slider.
 function hpobookTrialSlider(root) {
   const data = JSON.parse(root.querySelector("script[type='application/json']").textContent);
+  // errors that depend on the machine come as text with "≈" in front
+  const approx = data.error.map(e => typeof e === "string");
+  data.error = data.error.map(e => typeof e === "string" ? parseFloat(e.slice(1)) : e);
+  const errorText = (i) => (approx[i] ? "≈" : "") + data.error[i].toFixed(4);
   const input = root.querySelector("input[type=range]");
   const svg = root.querySelector("svg");
   const readout = root.querySelector(".trial-slider-readout");
@@ -55,7 +59,7 @@ function hpobookTrialSlider(root) {
       const c = el("circle", {cx: px(0, Math.log10(data.lr[i]), logLo, logHi), cy: py(err),
                               r: i === best ? 7 : 4, fill: i === best ? "#d62728" : "#1f77b4",
                               "fill-opacity": i === best ? 1 : 0.7, class: "trial"});
-      el("title", {}, `trial ${i}: lr ${data.lr[i].toPrecision(3)}, error ${err.toFixed(4)}`)
+      el("title", {}, `trial ${i}: lr ${data.lr[i].toPrecision(3)}, error ${errorText(i)}`)
       c.appendChild(svg.lastChild);
     });
     const total = data.error.length;
@@ -73,7 +77,7 @@ function hpobookTrialSlider(root) {
     el("path", {d: path, fill: "none", stroke: "#d62728", "stroke-width": 2, class: "best-so-far"});
     count.textContent = String(n);
     readout.textContent = `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
-      `learning rate = ${data.lr[best].toPrecision(4)}, validation error = ${data.error[best].toFixed(4)}`;
+      `learning rate = ${data.lr[best].toPrecision(4)}, validation error ${approx[best] ? "≈" : "="} ${data.error[best].toFixed(4)}`;
   }
 
   input.addEventListener("input", () => draw(+input.value));
