@@ -8,8 +8,10 @@ APT := apt-get install -y -qq --no-install-recommends
 # they start cannot be reached from, or announce, another address.
 LOOPBACK := tools/loopback-only
 
-.PHONY: book test notebooks colab-links data browser clean
+.PHONY: book test notebooks colab-links data browser clean lock
 
+# Renders the outputs committed with the notebooks (nbval checks them in `make test`); a
+# notebook committed without outputs is executed (book/_ext/committed_outputs.py).
 book: $(STAMP) data
 	$(LOOPBACK) $(VENV)/bin/jupyter-book build . -W --keep-going
 
@@ -25,12 +27,21 @@ notebooks: $(STAMP) data
 colab-links: $(STAMP)
 	$(PY) tools/colab_links.py
 
-$(STAMP): requirements.txt pyproject.toml
+# The exact versions of constraints.txt, within the ranges of requirements.txt.
+$(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
 	$(PY) -m pip install --quiet --no-deps d2l==1.0.3
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# Refresh constraints.txt: the newest versions that requirements.txt allows, installed fresh.
+lock:
+	rm -rf _build/lock-venv && python3 -m venv _build/lock-venv
+	_build/lock-venv/bin/pip install --quiet -r requirements.txt
+	_build/lock-venv/bin/pip install --quiet --no-deps d2l==1.0.3
+	{ sed -n 1,2p constraints.txt; _build/lock-venv/bin/pip freeze; } > constraints.new
+	mv constraints.new constraints.txt && rm -rf _build/lock-venv
 
 # Fashion-MNIST: found by hpobook (data root, $FASHION_MNIST_DIR, Debian's package, a
 # download); as root on Debian, install the package when it is not found.
