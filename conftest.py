@@ -110,23 +110,21 @@ def compare_outputs(self, test, ref, skip_compare=None):
     return False
 
 
-def _texts(output, where):
-    """(where, text) of each text field of one output, streams and MIME data alike."""
-    for key, value in output.items():
-        if isinstance(value, str) and key not in ("output_type", "name"):
-            yield f"{where} {key}", value
-        elif key == "data":
-            yield from _texts(value, where)
+def _texts(output):
+    """{field: text} of one output, streams and MIME data alike."""
+    texts = {k: v for k, v in output.items() if isinstance(v, str) and k not in ("output_type", "name")}
+    return {**texts, **{k: v for k, v in output.get("data", {}).items() if isinstance(v, str)}}
 
 
 def _differing_lines(test, ref, where, most=10):
     """The first lines that differ between computed and committed outputs, one per line."""
     found = []
     for computed, committed in zip(test, ref):
-        for (field, new), (_, old) in zip(_texts(computed, where), _texts(committed, where)):
-            for number, (a, b) in enumerate(zip(new.splitlines(), old.splitlines()), 1):
+        new, old = _texts(computed), _texts(committed)
+        for field in new.keys() & old.keys():
+            for number, (a, b) in enumerate(zip(new[field].splitlines(), old[field].splitlines()), 1):
                 if a != b:
-                    found.append(f"  {field}, line {number}: committed {b.strip()[:90]!r}, "
+                    found.append(f"  {where} {field}, line {number}: committed {b.strip()[:90]!r}, "
                                  f"computed {a.strip()[:90]!r}")
     return found[:most]
 

@@ -18,7 +18,7 @@ def static_trial_slider(trials, value=5, element_id="trial-slider"):
             "error": [shown(t.error, True, ".6f") if t.machine_dependent else round(t.error, 6)
                       for t in trials],
             "lrRange": [float(v) for v in LEARNING_RATE.support()]}
-    payload = json.dumps(data).replace("</", "<\\/")
+    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return HTML(
         f'<div id="{element_id}" class="trial-slider">'
         f'<label>Number of trials: <input type="range" min="1" max="{len(trials)}" '
