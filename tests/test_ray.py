@@ -54,15 +54,16 @@ def test_unreachable_cluster_fails_within_seconds():
 def test_the_tests_stop_only_the_ray_processes_they_started(tmp_path):
     """A developer's own Ray node (here a process named like Ray's raylet) outlives a test
     whose cluster is stopped with `ray stop --force`."""
-    raylet = tmp_path / "raylet"
+    raylet, left = tmp_path / "raylet", tmp_path / "left-behind"
     shutil.copy("/bin/sleep", raylet)
+    shutil.copy("/bin/sleep", left)
     own = subprocess.Popen([str(raylet), "300"])
     try:
-        run = in_namespace(f"sleep 300 & {RAY} stop --force", timeout=120)
+        run = in_namespace(f"{left} 300 & {RAY} stop --force", timeout=120)
         assert run.returncode == 0, run.stderr
         assert own.poll() is None, "ray stop in a test stopped a Ray process it did not start"
-        assert "sleep 300" not in subprocess.run(["ps", "-eo", "args"], capture_output=True,
-                                                 text=True).stdout  # nothing left behind
+        running = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+        assert str(left) not in running  # what the test started died with its namespace
     finally:
         own.kill()
 
