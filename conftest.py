@@ -28,6 +28,7 @@ SETTINGS = ("ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "MKL_CB
 
 @dataclass
 class Deviation:
+    cell: str  # "page.ipynb cell N"
     where: str
     committed: float
     computed: float
@@ -42,7 +43,7 @@ class Deviation:
         return self.distance <= self.tolerance
 
     def __str__(self):
-        return (f"{self.where}: committed {self.committed}, computed {self.computed}, "
+        return (f"{self.cell} {self.where}: committed {self.committed}, computed {self.computed}, "
                 f"off by {self.distance:.4g} > tolerance {self.tolerance}")
 
 
@@ -58,7 +59,7 @@ def machine():
     return f"{cpu}, {' '.join(settings) or 'no emulation settings'}"
 
 
-def _reconcile_text(computed, committed, where, tolerance):
+def _reconcile_text(computed, committed, cell, where, tolerance):
     """``computed`` with each marked number replaced by the committed one where the two
     agree within ``tolerance`` (then nbval compares the rest exactly)."""
     ours, theirs = list(MARKED.finditer(computed)), list(MARKED.finditer(committed))
@@ -72,7 +73,7 @@ def _reconcile_text(computed, committed, where, tolerance):
         if unit_tolerance is None:
             raise ValueError(f"{where}: the cell's tolerance metadata {tolerance} has no entry "
                              f"for the unit {old[2]!r} of {old[0]!r}")
-        deviation = Deviation(f"{where}, line {line} ({context[:70]!r})", float(old[1]),
+        deviation = Deviation(cell, f"{where}, line {line} ({context[:70]!r})", float(old[1]),
                               float(new[1]), unit_tolerance)
         DEVIATIONS.append(deviation)
         pieces += [computed[end:new.start()], old[0] if deviation.within else new[0]]
@@ -80,11 +81,11 @@ def _reconcile_text(computed, committed, where, tolerance):
     return "".join(pieces) + computed[end:]
 
 
-def _reconcile(computed, committed, where, tolerance):
+def _reconcile(computed, committed, cell, tolerance, where=""):
     if isinstance(computed, str) and isinstance(committed, str):
-        return _reconcile_text(computed, committed, where, tolerance)
+        return _reconcile_text(computed, committed, cell, where.strip(), tolerance)
     if isinstance(computed, dict) and isinstance(committed, dict):
-        return type(computed)({k: _reconcile(v, committed[k], f"{where} {k}", tolerance)
+        return type(computed)({k: _reconcile(v, committed[k], cell, tolerance, f"{where} {k}")
                                if k in committed else v for k, v in computed.items()})
     return computed
 
@@ -150,7 +151,7 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.section(f"machine-dependent values ({APPROX}), computed on {machine()}")
     cells = {}
     for d in DEVIATIONS:
-        cells.setdefault(" ".join(d.where.split()[:3]), []).append(d)  # "page.ipynb cell N"
+        cells.setdefault(d.cell, []).append(d)
     for cell, found in cells.items():
         worst = max(found, key=lambda d: d.distance / d.tolerance)
         terminalreporter.write_line(
