@@ -8,6 +8,7 @@ machine makes. It prints, per learning rate, how far the errors stray from this 
 below the chaotic regime nothing moves; above it, the spread is what a tolerance must cover.
 Usage: python bench/machine_spread.py  (about 10 minutes on 2 cores)
 """
+import dataclasses
 import json
 import os
 import subprocess
@@ -31,7 +32,7 @@ def errors(nudge):
     if nudge:
         X = data.X_train.clone()
         X.view(-1)[nudge * 7919 + 300].nextafter_(torch.tensor(2.0))  # one ulp up
-        data = type(data)(X, data.y_train, data.X_val, data.y_val)
+        data = dataclasses.replace(data, X_train=X)
     lrs = np.repeat(LEARNING_RATES, len(SEEDS))
     seeds = np.tile(SEEDS, len(LEARNING_RATES))
     return {"capability": torch.backends.cpu.get_cpu_capability(),

@@ -14,7 +14,8 @@ import torch
 DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
 DOWNLOAD_DIR = Path.home() / ".cache" / "hpobook"
 FILES = {"train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
-         "val": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+         "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")}
+NUM_VAL, SPLIT_SEED = 10_000, 0  # the validation set held out of the official training set
 NUM_CLASSES = 10
 CHANCE_ERROR = 1 - 1 / NUM_CLASSES
 CHANCE_LOSS = math.log(NUM_CLASSES)  # cross-entropy of a uniform guess
@@ -109,25 +110,21 @@ def _bad_file(path, problem):
 @dataclass(frozen=True, eq=False)  # hashed by identity, so that derived arrays can be cached
 class FashionMNISTTensors:
     """Images as float32 in [0, 1] of shape (N, 1, 28, 28), labels as int64: the
-    values ``torchvision.transforms.ToTensor`` gives. ``val`` is the official test set,
-    which the chapter validates on."""
+    values ``torchvision.transforms.ToTensor`` gives. ``train`` and ``val`` split the
+    official training set (:func:`stratified_split`, ``NUM_VAL``, ``SPLIT_SEED``); ``test`` is the official test set,
+    which a search never sees."""
     X_train: torch.Tensor
     y_train: torch.Tensor
     X_val: torch.Tensor
     y_val: torch.Tensor
-
-    def holdout(self, num_val=10000, seed=0):
-        """Split the training set into training and validation (stratified, seeded);
-        returns that split and the official test set as ``(images, labels)``."""
-        train, val = stratified_split(self.y_train, num_val, seed)
-        split = FashionMNISTTensors(self.X_train[train], self.y_train[train],
-                                    self.X_train[val], self.y_train[val])
-        return split, (self.X_val, self.y_val)
+    X_test: torch.Tensor
+    y_test: torch.Tensor
 
     def head(self, num_train, num_val):
         """The first ``num_train`` training and ``num_val`` validation examples."""
         return FashionMNISTTensors(self.X_train[:num_train], self.y_train[:num_train],
-                                   self.X_val[:num_val], self.y_val[:num_val])
+                                   self.X_val[:num_val], self.y_val[:num_val],
+                                   self.X_test, self.y_test)
 
 
 def stratified_split(labels, num_val, seed=0):
@@ -155,18 +152,23 @@ def _as_tensors(folder, split):
 
 @functools.lru_cache(maxsize=2)
 def _load(folder):
-    return FashionMNISTTensors(*_as_tensors(folder, "train"), *_as_tensors(folder, "val"))
+    X, y = _as_tensors(folder, "train")
+    train, val = stratified_split(y, NUM_VAL, SPLIT_SEED)
+    return FashionMNISTTensors(X[train], y[train], X[val], y[val], *_as_tensors(folder, "test"))
 
 
 def load_fashion_mnist(data_root=None):
-    """All of Fashion-MNIST as :class:`FashionMNISTTensors`, read from disk once."""
+    """All of Fashion-MNIST as :class:`FashionMNISTTensors`, read from disk once: 50,000
+    training and 10,000 validation images from the official training set, and the
+    official 10,000 test images."""
     return _load(find_data_dir(data_root).resolve())
 
 
-def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l"):
-    """``d2l.FashionMNIST(batch_size)`` exactly as the chapter builds it (PIL images,
-    ``Resize`` + ``ToTensor``), given the files it looks for in ``../data`` so that it
-    needs no download."""
+def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l", held_out=True):
+    """``d2l.FashionMNIST(batch_size)`` as the chapter builds it (PIL images, ``Resize`` +
+    ``ToTensor``), given the files it looks for in ``../data`` so that it needs no download.
+    With ``held_out``, it serves this book's split (:func:`load_fashion_mnist`) as torch
+    ``Subset`` s of its training set; without, the chapter's: the test set as ``val``."""
     raw = Path(workdir) / "data" / "FashionMNIST" / "raw"
     raw.mkdir(parents=True, exist_ok=True)
     source = find_data_dir()
@@ -179,9 +181,15 @@ def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l"):
     cwd = os.getcwd()
     os.chdir(run)  # d2l.DataModule's root is "../data"
     try:
-        return d2l.FashionMNIST(batch_size=batch_size)
+        data = d2l.FashionMNIST(batch_size=batch_size)
     finally:
         os.chdir(cwd)
+    if held_out:
+        official = data.train
+        train, val = stratified_split(official.targets, NUM_VAL, SPLIT_SEED)
+        data.train = torch.utils.data.Subset(official, train)
+        data.val = torch.utils.data.Subset(official, val)
+    return data
 
 
 if __name__ == "__main__":

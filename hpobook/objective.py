@@ -30,7 +30,8 @@ class TensorBatches:
 
 
 class TensorFashionMNIST(d2l.DataModule):
-    """A drop-in for ``d2l.FashionMNIST`` (same tensors, same train/val split)."""
+    """A drop-in for ``d2l.FashionMNIST``: the same tensors, from memory, with this book's
+    validation set held out of the training set (see :func:`~hpobook.data.load_fashion_mnist`)."""
 
     def __init__(self, batch_size=64, data=None, data_root=None):
         super().__init__()
@@ -38,6 +39,7 @@ class TensorFashionMNIST(d2l.DataModule):
         data = data if data is not None else load_fashion_mnist(data_root)
         self.train = (data.X_train, data.y_train)
         self.val = (data.X_val, data.y_val)
+        self.test = (data.X_test, data.y_test)  # for the chosen configuration only
 
     def get_dataloader(self, train):
         X, y = self.train if train else self.val

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib import pyplot as plt
 
-from .batched import softmax_validation_errors
+from .batched import softmax_validation_errors, train_softmax
+from .data import load_fashion_mnist
 from .repro import APPROX, machine_dependent
 from .space import LEARNING_RATE_SPACE
 
@@ -75,6 +76,15 @@ class CachedRandomSearch:
                     batch_size=self.batch_size, max_epochs=self.max_epochs)
                 self.trials += make_trials(lrs, result.errors, result.diverged, start)
             return self.trials[:num_trials]
+
+    def test_error(self, trial):
+        """The error of ``trial`` on the official test set: the trial is trained again (same
+        learning rate, same seed, so the same model) and judged, once, on images that no
+        trial was selected on."""
+        data = self.data if self.data is not None else load_fashion_mnist()
+        trained = train_softmax([trial.learning_rate], seeds=[self.seed + trial.number],
+                                data=data, batch_size=self.batch_size, max_epochs=self.max_epochs)
+        return float(trained.errors(data.X_test, data.y_test, self.batch_size)[0])
 
     def run_ahead(self, num_trials):
         """Train trials up to ``num_trials`` in a background thread, one at a time, so that

@@ -11,23 +11,30 @@ from hpobook.data import (DataFileError, DataNotFoundError, chapter_fashion_mnis
 from hpobook.objective import TensorBatches, TensorFashionMNIST
 
 
+def _same_examples(dataset, X, y):
+    assert len(dataset) == len(y)
+    for i in [0, 1, 777, len(y) // 2, len(y) - 1]:
+        image, label = dataset[i]
+        assert torch.equal(image, X[i]), i  # exactly ToTensor's values
+        assert label == y[i]
+
+
 def test_same_tensors_as_d2l_fashion_mnist(fashion, tmp_path):
-    chapter = chapter_fashion_mnist(batch_size=16, workdir=tmp_path)
-    for split, X, y in [(chapter.train, fashion.X_train, fashion.y_train),
-                        (chapter.val, fashion.X_val, fashion.y_val)]:
-        assert len(split) == len(y)
-        for i in [0, 1, 777, len(y) // 2, len(y) - 1]:
-            image, label = split[i]
-            assert torch.equal(image, X[i]), i  # exactly ToTensor's values
-            assert label == y[i]
+    """d2l's own data module serves the book's split, and the chapter's test set as test."""
+    held_out = chapter_fashion_mnist(batch_size=16, workdir=tmp_path)
+    _same_examples(held_out.train, fashion.X_train, fashion.y_train)
+    _same_examples(held_out.val, fashion.X_val, fashion.y_val)
+    as_written = chapter_fashion_mnist(batch_size=16, workdir=tmp_path, held_out=False)
+    _same_examples(as_written.val, fashion.X_test, fashion.y_test)
 
 
-def test_shapes_dtypes_and_split(fashion):
-    assert fashion.X_train.shape == (60000, 1, 28, 28)
-    assert fashion.X_val.shape == (10000, 1, 28, 28)
+def test_validation_held_out_of_training_in_class_proportions(fashion):
+    assert fashion.X_train.shape == (50000, 1, 28, 28)
+    assert fashion.X_val.shape == fashion.X_test.shape == (10000, 1, 28, 28)
     assert fashion.X_train.dtype == torch.float32 and fashion.y_train.dtype == torch.int64
     assert fashion.X_train.min() == 0 and fashion.X_train.max() == 1
-    assert torch.bincount(fashion.y_train).tolist() == [6000] * 10
+    assert torch.bincount(fashion.y_train).tolist() == [5000] * 10
+    assert torch.bincount(fashion.y_val).tolist() == [1000] * 10
 
 
 def test_batches_cover_each_example_once_per_epoch_in_new_order():

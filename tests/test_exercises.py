@@ -72,10 +72,11 @@ def test_random_design_draws_from_the_space():
 
 
 def test_stratified_split_is_disjoint_and_keeps_class_proportions(fashion):
-    train, val = stratified_split(fashion.y_train, 10000, seed=0)
+    official = torch.cat([fashion.y_train, fashion.y_val])
+    train, val = stratified_split(official, 10000, seed=0)
     assert len(train) == 50000 and len(val) == 10000
     assert len(np.intersect1d(train.numpy(), val.numpy())) == 0
-    assert torch.bincount(fashion.y_train[val]).tolist() == [1000] * 10
+    assert torch.bincount(official[val]).tolist() == [1000] * 10
     labels = torch.tensor([0] * 70 + [1] * 20 + [2] * 10)
     train, val = stratified_split(labels, 10, seed=1)
     assert torch.bincount(labels[val]).tolist() == [7, 2, 1]

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -35,6 +37,17 @@ def test_trials_do_not_depend_on_how_the_search_grew(subset):
         grown.run(n)
     assert [t.learning_rate for t in grown.trials] == [t.learning_rate for t in at_once]
     assert np.allclose([t.error for t in grown.trials], [t.error for t in at_once], atol=2e-3)
+
+
+def test_test_error_judges_the_trials_own_model_on_the_test_set(subset):
+    """With the validation images as test set, the test error is the trial's own error."""
+    swapped = dataclasses.replace(subset, X_test=subset.X_val, y_test=subset.y_val)
+    search = CachedRandomSearch(seed=0, max_epochs=1, data=swapped)
+    trials = search.run(3)
+    assert [search.test_error(t) for t in trials] == pytest.approx(
+        [t.error for t in trials], abs=2e-3)
+    on_test = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
+    assert on_test.test_error(trials[0]) != pytest.approx(trials[0].error, abs=1e-4)
 
 
 def test_learning_rates_follow_the_chapters_space(subset):
