@@ -18,10 +18,15 @@ book: $(STAMP) data
 test: $(STAMP) data browser
 	$(LOOPBACK) $(VENV)/bin/pytest
 
-# Re-execute the committed notebooks in place, top to bottom, after changing them.
+# Re-execute the committed notebooks in place, top to bottom, after changing them. Then drop
+# the live widgets' state: with it, the book's pages would load the widget manager from a CDN
+# (the book shows hpobook.static_slider instead). nbclient's store_widget_state=False cannot
+# do it: it fails on the slider's interactive output.
 notebooks: $(STAMP) data
 	$(LOOPBACK) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=900 notebooks/*.ipynb
+	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
+	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' notebooks/*.ipynb
 
 # Rewrite every notebook's Colab link from `repository` in _config.yml.
 colab-links: $(STAMP)

@@ -24,7 +24,8 @@ def static_trial_slider(trials, value=5, element_id="trial-slider"):
         f'<label>Number of trials: <input type="range" min="1" max="{len(trials)}" '
         f'value="{min(value, len(trials))}" step="1" aria-label="number of trials"> '
         f'<span class="trial-slider-count"></span></label>'
-        f'<svg width="680" height="230" viewBox="0 0 680 230" role="img" '
+        # trial_slider.js lays the figure out for the element's width; narrower, it shrinks
+        f'<svg role="img" fill="currentColor" style="display:block;max-width:100%;height:auto" '
         f'aria-label="validation error against learning rate, and best error so far"></svg>'
         f'<p class="trial-slider-readout"></p>'
         f'<script type="application/json">{payload}</script>'

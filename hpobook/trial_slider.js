@@ -1,6 +1,7 @@
 // A trial-count slider that needs no kernel: redraws the random-search figure from
 // the trials embedded next to it (root: the slider's element). Inserted inline by
-// hpobook.static_slider.
+// hpobook.static_slider. The two panels stand side by side where the slider's element
+// shows them at 90% of their size or more, and one above the other where it does not (a phone).
 function hpobookTrialSlider(root) {
   const data = JSON.parse(root.querySelector("script[type='application/json']").textContent);
   // errors that depend on the machine come as text with "≈" in front
@@ -16,70 +17,89 @@ function hpobookTrialSlider(root) {
   const logLo = Math.log10(data.lrRange[0]), logHi = Math.log10(data.lrRange[1]);
   const pad = 0.1 * (Math.max(...data.error) - Math.min(...data.error)) || 0.01;
   const yLo = Math.min(...data.error) - pad, yHi = Math.max(...data.error) + pad;
-  const px = (x0, v, lo, hi) => x0 + M.left + (v - lo) / (hi - lo) * (W - M.left - M.right);
+  const px = (v, lo, hi) => M.left + (v - lo) / (hi - lo) * (W - M.left - M.right);
   const py = (v) => M.top + (yHi - v) / (yHi - yLo) * (H - M.top - M.bottom);
+  let columns = 0;  // panels side by side: 2, or 1 when stacked
 
-  function el(name, attrs, text) {
+  function el(parent, name, attrs, text) {
     const node = document.createElementNS(NS, name);
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
     if (text !== undefined) node.textContent = text;
-    svg.appendChild(node);
+    parent.appendChild(node);
     return node;
   }
 
-  function axes(x0, title, xlabel, xticks) {
-    el("rect", {x: x0 + M.left, y: M.top, width: W - M.left - M.right,
-                height: H - M.top - M.bottom, fill: "none", stroke: "#555"});
-    el("text", {x: x0 + W / 2, y: 16, "text-anchor": "middle", "font-size": 13}, title);
-    el("text", {x: x0 + (W + M.left - M.right) / 2, y: H - 6, "text-anchor": "middle",
-                "font-size": 12}, xlabel);
+  // panel `index` (0 or 1) as a group of its own coordinates, with its frame and labels
+  function panel(index, title, xlabel, xticks) {
+    const [x0, y0] = columns === 2 ? [index * W, 0] : [0, index * H];
+    const g = el(svg, "g", {transform: `translate(${x0},${y0})`});
+    el(g, "rect", {x: M.left, y: M.top, width: W - M.left - M.right,
+                   height: H - M.top - M.bottom, fill: "none", stroke: "#555"});
+    el(g, "text", {x: W / 2, y: 16, "text-anchor": "middle", "font-size": 13}, title);
+    el(g, "text", {x: (W + M.left - M.right) / 2, y: H - 6, "text-anchor": "middle",
+                   "font-size": 12}, xlabel);
     for (const [v, label] of xticks)
-      el("text", {x: v, y: H - M.bottom + 14, "text-anchor": "middle", "font-size": 10}, label);
+      el(g, "text", {x: v, y: H - M.bottom + 14, "text-anchor": "middle", "font-size": 10}, label);
     for (let i = 0; i <= 4; i++) {
       const v = yLo + i * (yHi - yLo) / 4;
-      el("text", {x: x0 + M.left - 4, y: py(v) + 3, "text-anchor": "end", "font-size": 10},
+      el(g, "text", {x: M.left - 4, y: py(v) + 3, "text-anchor": "end", "font-size": 10},
          v.toFixed(3));
     }
+    return g;
   }
 
   function draw(n) {
     n = Math.max(1, Math.min(data.error.length, Math.round(n)));
     svg.replaceChildren();
+    const [width, height] = columns === 2 ? [2 * W, H] : [W, 2 * H];
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
     const shown = data.error.slice(0, n);
     const best = shown.indexOf(Math.min(...shown));
     const logTicks = [];
     for (let e = Math.ceil(logLo); e <= Math.floor(logHi); e++)
-      logTicks.push([px(0, e, logLo, logHi), "1e" + e]);
-    axes(0, "Validation error vs learning rate", "learning rate (log scale)", logTicks);
-    el("text", {x: 14, y: M.top + (H - M.top - M.bottom) / 2, "font-size": 12,
-                "text-anchor": "middle",
-                transform: `rotate(-90 14 ${M.top + (H - M.top - M.bottom) / 2})`},
-       "validation error");
+      logTicks.push([px(e, logLo, logHi), "1e" + e]);
+    const left = panel(0, "Validation error vs learning rate", "learning rate (log scale)",
+                       logTicks);
+    const mid = M.top + (H - M.top - M.bottom) / 2;
+    el(left, "text", {x: 14, y: mid, "font-size": 12, "text-anchor": "middle",
+                      transform: `rotate(-90 14 ${mid})`}, "validation error");
     shown.forEach((err, i) => {
-      const c = el("circle", {cx: px(0, Math.log10(data.lr[i]), logLo, logHi), cy: py(err),
-                              r: i === best ? 7 : 4, fill: i === best ? "#d62728" : "#1f77b4",
-                              "fill-opacity": i === best ? 1 : 0.7, class: "trial"});
-      el("title", {}, `trial ${i}: lr ${data.lr[i].toPrecision(3)}, error ${errorText(i)}`)
-      c.appendChild(svg.lastChild);
+      const c = el(left, "circle", {cx: px(Math.log10(data.lr[i]), logLo, logHi), cy: py(err),
+                                    r: i === best ? 7 : 4, fill: i === best ? "#d62728" : "#1f77b4",
+                                    "fill-opacity": i === best ? 1 : 0.7, class: "trial"});
+      el(c, "title", {}, `trial ${i}: lr ${data.lr[i].toPrecision(3)}, error ${errorText(i)}`);
     });
     const total = data.error.length;
-    const trialTicks = [1, Math.ceil(total / 2), total].map(t => [px(W, t, 0.5, total + 0.5), String(t)]);
-    axes(W, "Best validation error so far", "number of trials", trialTicks);
+    const trialTicks = [1, Math.ceil(total / 2), total].map(
+      t => [px(t, 0.5, total + 0.5), String(t)]);
+    const right = panel(1, "Best validation error so far", "number of trials", trialTicks);
     let runningBest = Infinity, path = "";
     shown.forEach((err, i) => {
-      const before = runningBest;
       runningBest = Math.min(runningBest, err);
-      const x = px(W, i + 1, 0.5, total + 0.5);
+      const x = px(i + 1, 0.5, total + 0.5);
       path += i === 0 ? `M${x},${py(runningBest)}` : `H${x}V${py(runningBest)}`;
-      el("circle", {cx: x, cy: py(err), r: 3, fill: "#1f77b4", "fill-opacity": 0.5});
+      el(right, "circle", {cx: x, cy: py(err), r: 3, fill: "#1f77b4", "fill-opacity": 0.5});
     });
-    path += `H${px(W, n + 0.5, 0.5, total + 0.5)}`;
-    el("path", {d: path, fill: "none", stroke: "#d62728", "stroke-width": 2, class: "best-so-far"});
+    path += `H${px(n + 0.5, 0.5, total + 0.5)}`;
+    el(right, "path", {d: path, fill: "none", stroke: "#d62728", "stroke-width": 2,
+                       class: "best-so-far"});
     count.textContent = String(n);
     readout.textContent = `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
       `learning rate = ${data.lr[best].toPrecision(4)}, validation error ${approx[best] ? "≈" : "="} ${data.error[best].toFixed(4)}`;
   }
 
+  // lay the panels out for the element's width now, and again whenever it changes
+  function layout() {
+    const fits = root.clientWidth >= 0.9 * 2 * W ? 2 : 1;
+    if (fits !== columns) {
+      columns = fits;
+      draw(+input.value);
+    }
+  }
+
   input.addEventListener("input", () => draw(+input.value));
-  draw(+input.value);
+  layout();
+  new ResizeObserver(layout).observe(root);
 }

@@ -1,11 +1,12 @@
 """The built book in a real browser: Debian's chromium, driven by Playwright, against
-_build/html served on 127.0.0.1. Requests to any other address are blocked."""
+_build/html served on 127.0.0.1. Requests to any other host are blocked and recorded."""
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -14,9 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-PAGES = ["book/intro", "notebooks/objective", "notebooks/configuration_space",
-         "notebooks/random_search", "notebooks/exercises", "notebooks/scaling_out",
-         "book/references"]
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+PHONE = 390  # px, the width of a common phone's viewport
 # sphinx-book-theme 1.x declares this constant twice on every page; it is not ours.
 THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
 
@@ -73,19 +74,29 @@ def browser():
 
 @pytest.fixture
 def open_page(browser, server):
+    """Opens a page of the book in a window ``width`` px wide. ``open_page.foreign`` lists the
+    URLs requested from any host but 127.0.0.1, which are blocked."""
     ARTIFACTS.mkdir(exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
-                  else route.abort())
-    errors = []
+    errors, foreign = [], []
 
-    def open_(page_name):
+    def route(route):
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+
+    def open_(page_name, width=1280):
         page = context.new_page()
+        page.set_viewport_size({"width": width, "height": 900})
         page.on("pageerror", lambda error: errors.append(f"{page_name}: {error}"))
         page.goto(f"{server}/{page_name}.html", wait_until="load")
         return page
 
-    open_.errors = errors
+    open_.errors, open_.foreign = errors, foreign
     yield open_
     context.close()
 
@@ -97,6 +108,51 @@ def test_page_loads_without_errors_from_our_code(open_page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}.png"), full_page=True)
     ours = [e for e in open_page.errors if not any(t in e for t in THEME_ERRORS)]
     assert ours == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_requests_nothing_from_another_host(open_page, name):
+    """The book works offline: its scripts, styles, fonts and MathJax come from its own server."""
+    page = open_page(name)
+    page.wait_for_load_state("networkidle")  # MathJax fetches fonts after the load event
+    assert open_page.foreign == [], f"{name} requests {open_page.foreign}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone(open_page, name):
+    page = open_page(name, PHONE)
+    width = page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= PHONE + 1, f"{name} scrolls sideways on a phone: {width} px wide"
+    page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-phone.png"), full_page=True)
+
+
+def test_every_formula_is_typeset(open_page):
+    """MathJax, served with the book, turns the TeX of every formula into rendered math."""
+    formulas = 0
+    for name in PAGES:
+        page = open_page(name)
+        math = page.locator(".math")
+        if math.count():
+            page.evaluate("() => MathJax.startup.promise.then(() => true)")
+            assert page.locator(".math:not(:has(mjx-container))").all_inner_texts() == [], name
+            formulas += math.count()
+    assert formulas > 0
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_one_search_box_finds_pages_offline(open_page, width):
+    page = open_page("book/intro", width)
+    boxes = [b for b in page.locator(".search-button__button").all() if b.is_visible()]
+    assert len(boxes) == 1  # the sidebar's field, or on a phone the header's button
+    boxes[0].click()
+    page.locator("#pst-search-dialog input[name=q]").fill("random search")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html?q=*")
+    hits = page.locator("#search-results ul.search li a")
+    hits.first.wait_for()
+    assert any(h.get_attribute("href").endswith("notebooks/random_search.html") for h in hits.all())
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= width + 1
+    assert open_page.foreign == []
 
 
 def test_configuration_space_table_is_numbered_and_referenced(open_page):
@@ -157,6 +213,37 @@ def test_static_slider_redraws_figure_and_readout(open_page):
         assert slider.input_value() == clamped
         assert readout.inner_text().startswith(f"Best of {clamped} trial")
     assert open_page.errors == [] or all(any(t in e for t in THEME_ERRORS) for e in open_page.errors)
+
+
+def test_static_slider_fits_a_phone_and_redraws(open_page):
+    """On a phone the two panels stand one above the other, at the size of their labels."""
+    page = open_page("notebooks/random_search", PHONE)
+    svg = page.locator("#trial-slider svg")
+    box = svg.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE
+    assert box["width"] >= 0.9 * svg.evaluate("s => s.viewBox.baseVal.width")  # legible
+    page.locator("#trial-slider input[type=range]").fill("30")
+    assert page.locator("#trial-slider .trial-slider-readout").inner_text().startswith(
+        "Best of 30 trials")
+    assert svg.locator("circle.trial").count() == 30
+    rights = svg.evaluate("s => [...s.querySelectorAll('text')]"
+                          ".map(t => t.getBoundingClientRect().right)")
+    assert max(rights) <= PHONE  # every label on screen
+    page.locator("#trial-slider").screenshot(path=str(ARTIFACTS / "slider-30-phone.png"))
+
+
+def test_exercise_answers_stay_folded_until_opened(open_page):
+    """A learner sees each exercise's questions and can try them before the worked answer."""
+    page = open_page("notebooks/exercises")
+    questions = page.locator(".exercise-question")
+    answers = page.locator("details.exercise-answer")
+    assert questions.count() == answers.count() == 3
+    assert all(q.is_visible() for q in questions.all())
+    figure = answers.first.locator("img").first
+    assert not figure.is_visible()
+    answers.first.locator("summary").click()
+    assert figure.is_visible()
+    assert not answers.nth(1).locator("img").first.is_visible()  # the others stay folded
 
 
 def test_colab_links_point_to_the_notebook_on_main(open_page):
