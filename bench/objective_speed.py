@@ -6,12 +6,16 @@
 (d) growing a cached random search from 5 to 6 trials (the notebook slider's step);
 (e) the same step once the slider's background thread has trained ahead (what a reader who
     pauses between moves waits for).
-Each case runs in a fresh process so that its peak memory is its own.
+Each case runs in a fresh process so that its peak memory is its own. Against the hardware
+limit: the machine's float32 GEMM rate (a 4096 x 4096 matmul, torch's threads, measured in the
+same run) and, per case, the rate its two matrix products per step achieve (forward logits
+and weight gradient: 2 x 2 x N x 785 x 10 floating-point operations per trial-epoch).
 Usage: python bench/objective_speed.py
 """
 import contextlib
 import io
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -19,6 +23,7 @@ import time
 
 BATCHED = [1, 5, 20, 50]
 EPOCHS = 8
+NUM_CLASSES = 10
 
 
 def chapter_objective(data, learning_rate=0.1, max_epochs=1):
@@ -31,23 +36,39 @@ def chapter_objective(data, learning_rate=0.1, max_epochs=1):
     return trainer.validation_error().detach().numpy()
 
 
+def gemm_peak(size=4096, repeats=10):
+    """This machine's float32 matrix-multiply rate in GFLOP/s (best of ``repeats``)."""
+    import torch
+    a, b = torch.randn(size, size), torch.randn(size, size)
+    a @ b  # warm up
+    best = math.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - start)
+    return 2 * size ** 3 / best / 1e9
+
+
 def run_case(case):
-    """Time one case; return (seconds, trial-epochs)."""
+    """Time one case; return (seconds, trial-epochs, training images per epoch)."""
     import numpy as np
     from hpobook.batched import softmax_validation_errors
     from hpobook.data import chapter_fashion_mnist, load_fashion_mnist
     from hpobook.objective import TensorFashionMNIST
     from hpobook.search import CachedRandomSearch
+    if case == "peak":
+        return gemm_peak(), 0, 0
+    num_train = len(load_fashion_mnist().y_train)
     if case == "a":
-        data = chapter_fashion_mnist(batch_size=16)
+        data = chapter_fashion_mnist(batch_size=16, held_out=False)  # as written: 60,000 images
         start = time.perf_counter()
         chapter_objective(data)
-        return time.perf_counter() - start, 1
+        return time.perf_counter() - start, 1, len(data.train)
     if case == "b":
         data = TensorFashionMNIST(batch_size=16)
         start = time.perf_counter()
         chapter_objective(data)
-        return time.perf_counter() - start, 1
+        return time.perf_counter() - start, 1, num_train
     if case in "de":
         search = CachedRandomSearch(seed=0)
         search.run(5)
@@ -55,13 +76,12 @@ def run_case(case):
             search.run_ahead(6).join()
         start = time.perf_counter()
         search.run(6)
-        return time.perf_counter() - start, EPOCHS
+        return time.perf_counter() - start, EPOCHS, num_train
     k = int(case)
-    load_fashion_mnist()
     lrs = np.random.RandomState(0).uniform(0.005, 0.1, size=k)
     start = time.perf_counter()
     softmax_validation_errors(lrs, seeds=np.arange(k), max_epochs=EPOCHS)
-    return time.perf_counter() - start, k * EPOCHS
+    return time.perf_counter() - start, k * EPOCHS, num_train
 
 
 def measure(case):
@@ -76,18 +96,21 @@ def main():
               "d": "(d) slider: search from 5 to 6 trials",
               "e": "(e) the same, after training ahead"}
     labels.update({str(k): f"(c) batched, {k} trials x {EPOCHS} epochs" for k in BATCHED})
+    peak = measure("peak")["seconds"]  # GFLOP/s, from its own process
     results = {case: measure(case) for case in ["a", "b", *map(str, BATCHED), "d", "e"]}
     per_a = results["a"]["seconds"] / results["a"]["trial_epochs"]
     per_b = results["b"]["seconds"] / results["b"]["trial_epochs"]
+    print(f"float32 GEMM peak of this machine (4096 x 4096 matmul): {peak:.0f} GFLOP/s\n")
     print(f"{'case':46s} {'seconds':>8s} {'s/trial-epoch':>14s} {'vs (a)':>8s} {'vs (b)':>8s} "
-          f"{'peak MB':>8s}")
+          f"{'GFLOP/s':>8s} {'of peak':>8s} {'peak MB':>8s}")
     for case, r in results.items():
         if case in "de":  # a wait, not a rate
-            print(f"{labels[case]:46s} {r['seconds']:8.3f} {'':32s} {r['peak_mb']:8.0f}")
+            print(f"{labels[case]:46s} {r['seconds']:8.3f} {'':59s} {r['peak_mb']:8.0f}")
             continue
         per = r["seconds"] / r["trial_epochs"]
+        rate = 4 * r["num_train"] * 785 * NUM_CLASSES / per / 1e9
         print(f"{labels[case]:46s} {r['seconds']:8.2f} {per:14.4f} {per_a / per:7.0f}x "
-              f"{per_b / per:7.1f}x {r['peak_mb']:8.0f}")
+              f"{per_b / per:7.1f}x {rate:8.1f} {rate / peak:8.1%} {r['peak_mb']:8.0f}")
     chapter_search = 5 * EPOCHS * per_a
     print(f"\nThe chapter's search (5 trials x {EPOCHS} epochs) as written, extrapolated from (a): "
           f"{chapter_search:.0f} s; batched: {results['5']['seconds']:.1f} s "
@@ -96,8 +119,9 @@ def main():
 
 if __name__ == "__main__":
     if "--case" in sys.argv:
-        seconds, trial_epochs = run_case(sys.argv[sys.argv.index("--case") + 1])
+        seconds, trial_epochs, num_train = run_case(sys.argv[sys.argv.index("--case") + 1])
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(json.dumps({"seconds": seconds, "trial_epochs": trial_epochs, "peak_mb": peak_mb}))
+        print(json.dumps({"seconds": seconds, "trial_epochs": trial_epochs, "num_train": num_train,
+                          "peak_mb": peak_mb}))
     else:
         main()
