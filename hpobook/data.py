@@ -111,7 +111,7 @@ def _bad_file(path, problem):
 class FashionMNISTTensors:
     """Images as float32 in [0, 1] of shape (N, 1, 28, 28), labels as int64: the
     values ``torchvision.transforms.ToTensor`` gives. ``train`` and ``val`` split the
-    official training set (:func:`stratified_split`, ``NUM_VAL``, ``SPLIT_SEED``); ``test`` is the official test set,
+    official training set (:func:`stratified_split`); ``test`` is the official test set,
     which a search never sees."""
     X_train: torch.Tensor
     y_train: torch.Tensor
@@ -127,9 +127,10 @@ class FashionMNISTTensors:
                                    self.X_test, self.y_test)
 
 
-def stratified_split(labels, num_val, seed=0):
+def stratified_split(labels, num_val=NUM_VAL, seed=SPLIT_SEED):
     """Indices ``(train, val)``: ``num_val`` examples held out, each class in proportion
-    to its share of ``labels`` (largest remainders), chosen at random with ``seed``."""
+    to its share of ``labels`` (largest remainders), chosen at random with ``seed``; by
+    default, the book's validation split."""
     if not 0 < num_val < len(labels):
         raise ValueError(f"num_val must be in 1..{len(labels) - 1}, got {num_val}")
     generator = torch.Generator().manual_seed(seed)
@@ -153,7 +154,7 @@ def _as_tensors(folder, split):
 @functools.lru_cache(maxsize=2)
 def _load(folder):
     X, y = _as_tensors(folder, "train")
-    train, val = stratified_split(y, NUM_VAL, SPLIT_SEED)
+    train, val = stratified_split(y)
     return FashionMNISTTensors(X[train], y[train], X[val], y[val], *_as_tensors(folder, "test"))
 
 
@@ -186,7 +187,7 @@ def chapter_fashion_mnist(batch_size=16, workdir=DOWNLOAD_DIR / "d2l", held_out=
         os.chdir(cwd)
     if held_out:
         official = data.train
-        train, val = stratified_split(official.targets, NUM_VAL, SPLIT_SEED)
+        train, val = stratified_split(official.targets)
         data.train = torch.utils.data.Subset(official, train)
         data.val = torch.utils.data.Subset(official, val)
     return data

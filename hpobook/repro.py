@@ -3,7 +3,8 @@
 SGD at large learning rates is sensitive to rounding, and from about 0.3 on chaotic: a
 difference in the last bit of one operation (another instruction set, thread count or BLAS)
 grows into another final error. Such values are shown with ``≈`` in front; the tests
-compare them with the committed outputs within a tolerance, and every other value exactly. ``bench/machine_spread.py`` measures both constants below.
+compare them with the committed outputs within a tolerance, and every other value exactly.
+``bench/machine_spread.py`` measures both constants below.
 """
 import numpy as np
 
