@@ -21,7 +21,8 @@ def static_trial_slider(trials, value=5, element_id="trial-slider"):
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return HTML(
         f'<div id="{element_id}" class="trial-slider">'
-        f'<label>Number of trials: <input type="range" min="1" max="{len(trials)}" '
+        f'<label><span class="trial-slider-label">Number of trials:</span> '
+        f'<input type="range" min="1" max="{len(trials)}" '
         f'value="{min(value, len(trials))}" step="1" aria-label="number of trials"> '
         f'<span class="trial-slider-count"></span></label>'
         # trial_slider.js lays the figure out for the element's width; narrower, it shrinks

@@ -2,7 +2,23 @@
 // the trials embedded next to it (root: the slider's element). Inserted inline by
 // hpobook.static_slider. The two panels stand side by side where the slider's element
 // shows them at 90% of their size or more, and one above the other where it does not (a phone).
+// On a page in Korean (<html lang="ko">, the book's Korean edition) its words are Korean.
 function hpobookTrialSlider(root) {
+  const WORDS = {
+    en: {label: "Number of trials:", left: "Validation error vs learning rate",
+         lrAxis: "learning rate (log scale)", errorAxis: "validation error",
+         right: "Best validation error so far", trialAxis: "number of trials",
+         tip: (i, lr, err) => `trial ${i}: lr ${lr}, error ${err}`,
+         readout: (n, best, lr, sign, err) => `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
+           `learning rate = ${lr}, validation error ${sign} ${err}`},
+    ko: {label: "시행 횟수:", left: "학습률에 따른 검증 오류", lrAxis: "학습률 (로그 척도)",
+         errorAxis: "검증 오류", right: "지금까지의 최저 검증 오류", trialAxis: "시행 횟수",
+         tip: (i, lr, err) => `시행 ${i}: 학습률 ${lr}, 오류 ${err}`,
+         readout: (n, best, lr, sign, err) => `시행 ${n}번 중 최고: 시행 ${best}, ` +
+           `학습률 = ${lr}, 검증 오류 ${sign} ${err}`},
+  };
+  const words = WORDS[document.documentElement.lang === "ko" ? "ko" : "en"];
+  root.querySelector(".trial-slider-label").textContent = words.label;
   const data = JSON.parse(root.querySelector("script[type='application/json']").textContent);
   // errors that depend on the machine come as text with "≈" in front
   const approx = data.error.map(e => typeof e === "string");
@@ -60,21 +76,20 @@ function hpobookTrialSlider(root) {
     const logTicks = [];
     for (let e = Math.ceil(logLo); e <= Math.floor(logHi); e++)
       logTicks.push([px(e, logLo, logHi), "1e" + e]);
-    const left = panel(0, "Validation error vs learning rate", "learning rate (log scale)",
-                       logTicks);
+    const left = panel(0, words.left, words.lrAxis, logTicks);
     const mid = M.top + (H - M.top - M.bottom) / 2;
     el(left, "text", {x: 14, y: mid, "font-size": 12, "text-anchor": "middle",
-                      transform: `rotate(-90 14 ${mid})`}, "validation error");
+                      transform: `rotate(-90 14 ${mid})`}, words.errorAxis);
     shown.forEach((err, i) => {
       const c = el(left, "circle", {cx: px(Math.log10(data.lr[i]), logLo, logHi), cy: py(err),
                                     r: i === best ? 7 : 4, fill: i === best ? "#d62728" : "#1f77b4",
                                     "fill-opacity": i === best ? 1 : 0.7, class: "trial"});
-      el(c, "title", {}, `trial ${i}: lr ${data.lr[i].toPrecision(3)}, error ${errorText(i)}`);
+      el(c, "title", {}, words.tip(i, data.lr[i].toPrecision(3), errorText(i)));
     });
     const total = data.error.length;
     const trialTicks = [1, Math.ceil(total / 2), total].map(
       t => [px(t, 0.5, total + 0.5), String(t)]);
-    const right = panel(1, "Best validation error so far", "number of trials", trialTicks);
+    const right = panel(1, words.right, words.trialAxis, trialTicks);
     let runningBest = Infinity, path = "";
     shown.forEach((err, i) => {
       runningBest = Math.min(runningBest, err);
@@ -86,8 +101,8 @@ function hpobookTrialSlider(root) {
     el(right, "path", {d: path, fill: "none", stroke: "#d62728", "stroke-width": 2,
                        class: "best-so-far"});
     count.textContent = String(n);
-    readout.textContent = `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
-      `learning rate = ${data.lr[best].toPrecision(4)}, validation error ${approx[best] ? "≈" : "="} ${data.error[best].toFixed(4)}`;
+    readout.textContent = words.readout(n, best, data.lr[best].toPrecision(4), approx[best] ? "≈" : "=",
+                                        data.error[best].toFixed(4));
   }
 
   // lay the panels out for the element's width now, and again whenever it changes
