@@ -8,12 +8,13 @@ APT := apt-get install -y -qq --no-install-recommends
 # they start cannot be reached from, or announce, another address.
 LOOPBACK := tools/loopback-only
 
-.PHONY: book test notebooks colab-links data browser clean lock
+.PHONY: book test notebooks translations colab-links data browser clean lock
 
-# Renders the outputs committed with the notebooks (nbval checks them in `make test`); a
-# notebook committed without outputs is executed (book/_ext/committed_outputs.py).
+# English at _build/html, Korean at _build/html/ko (tools/book.py). Renders the outputs
+# committed with the notebooks (nbval checks them in `make test`); a notebook committed
+# without outputs is executed (book/_ext/committed_outputs.py).
 book: $(STAMP) data
-	$(LOOPBACK) $(VENV)/bin/jupyter-book build . -W --keep-going
+	$(LOOPBACK) $(PY) tools/book.py build
 
 test: $(STAMP) data browser
 	$(LOOPBACK) $(VENV)/bin/pytest
@@ -27,6 +28,12 @@ notebooks: $(STAMP) data
 	  --ExecutePreprocessor.timeout=900 notebooks/*.ipynb
 	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
 	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' notebooks/*.ipynb
+
+# After changing English prose: merge the new messages into the Korean catalogs (the changed
+# ones turn fuzzy), translate them in locales/ko/LC_MESSAGES, then run this again to write the
+# Korean notebooks (notebooks/ko). `make test` fails while a message lacks its Korean.
+translations: $(STAMP)
+	$(LOOPBACK) $(PY) tools/book.py update
 
 # Rewrite every notebook's Colab link from `repository` in _config.yml.
 colab-links: $(STAMP)

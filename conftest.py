@@ -19,6 +19,9 @@ from nbval.plugin import IPyNbCell
 
 from hpobook.repro import APPROX, ERROR_TOLERANCE
 
+# The Korean notebooks have the English ones' code and outputs (tests/test_korean.py): nbval
+# runs each notebook once.
+collect_ignore = ["notebooks/ko"]
 LOOPBACK_ONLY = [name for _, name in socket.if_nameindex()] == ["lo"]
 STARTS_RAY = {"scaling_out.ipynb"}
 MARKED = re.compile(APPROX + r" ?([-+]?\d+(?:\.\d+)?)(%?)")

@@ -1,5 +1,6 @@
-"""The built book in a real browser: Debian's chromium, driven by Playwright, against
-_build/html served on 127.0.0.1. Requests to any other host are blocked and recorded."""
+"""The built book, both editions, in a real browser: Debian's chromium, driven by Playwright,
+against _build/html served on 127.0.0.1. Requests to any other host are blocked and recorded."""
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +18,8 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+KOREAN = [f"ko/{name}" for name in PAGES]
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PHONE = 390  # px, the width of a common phone's viewport
 # sphinx-book-theme 1.x declares this constant twice on every page; it is not ours.
 THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
@@ -24,13 +27,12 @@ THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
 
 @pytest.fixture(scope="session")
 def book():
-    """Build the book as `make book` does: strict, from the committed outputs, which nbval
-    checks, so that no notebook runs twice in one `make test`."""
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    build = subprocess.run([str(jupyter_book), "build", str(ROOT), "-W", "--keep-going"],
-                           capture_output=True, text=True, timeout=600)
+    """Build the book as `make book` does, in both languages: strict, from the committed
+    outputs, which nbval checks, so that no notebook runs twice in one `make test`."""
+    build = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "build"],
+                           capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    assert (HTML / "index.html").exists()
+    assert (HTML / "index.html").exists() and (HTML / "ko" / "index.html").exists()
     assert "Executed notebook" not in build.stdout + build.stderr
     return HTML
 
@@ -89,11 +91,11 @@ def open_page(browser, server):
 
     context.route("**/*", route)
 
-    def open_(page_name, width=1280):
+    def open_(page_name, width=1280, query=""):
         page = context.new_page()
         page.set_viewport_size({"width": width, "height": 900})
         page.on("pageerror", lambda error: errors.append(f"{page_name}: {error}"))
-        page.goto(f"{server}/{page_name}.html", wait_until="load")
+        page.goto(f"{server}/{page_name}.html{query}", wait_until="load")
         return page
 
     open_.errors, open_.foreign = errors, foreign
@@ -101,7 +103,7 @@ def open_page(browser, server):
     context.close()
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + KOREAN)
 def test_page_loads_without_errors_from_our_code(open_page, name):
     page = open_page(name)
     assert page.locator("article section h1").count() == 1  # one visible title
@@ -110,7 +112,7 @@ def test_page_loads_without_errors_from_our_code(open_page, name):
     assert ours == []
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + KOREAN)
 def test_page_requests_nothing_from_another_host(open_page, name):
     """The book works offline: its scripts, styles, fonts and MathJax come from its own server."""
     page = open_page(name)
@@ -118,7 +120,7 @@ def test_page_requests_nothing_from_another_host(open_page, name):
     assert open_page.foreign == [], f"{name} requests {open_page.foreign}"
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", PAGES + KOREAN)
 def test_page_fits_a_phone(open_page, name):
     page = open_page(name, PHONE)
     width = page.evaluate("document.scrollingElement.scrollWidth")
@@ -129,7 +131,7 @@ def test_page_fits_a_phone(open_page, name):
 def test_every_formula_is_typeset(open_page):
     """MathJax, served with the book, turns the TeX of every formula into rendered math."""
     formulas = 0
-    for name in PAGES:
+    for name in PAGES + KOREAN:
         page = open_page(name)
         math = page.locator(".math")
         if math.count():
@@ -246,12 +248,92 @@ def test_exercise_answers_stay_folded_until_opened(open_page):
     assert not answers.nth(1).locator("img").first.is_visible()  # the others stay folded
 
 
-def test_colab_links_point_to_the_notebook_on_main(open_page):
+@pytest.mark.parametrize("edition", ["", "ko/"])
+def test_colab_links_point_to_the_notebook_on_main(open_page, edition):
+    """A Korean page opens the Korean notebook (notebooks/ko/), an English page the English one."""
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
     slug = repo["url"].removeprefix("https://github.com/")
     for name in [p for p in PAGES if p.startswith("notebooks/")]:
-        page = open_page(name)
-        want = f"https://colab.research.google.com/github/{slug}/blob/main/{name}.ipynb"
+        page = open_page(edition + name)
+        notebook = name.replace("notebooks/", f"notebooks/{edition}")
+        want = f"https://colab.research.google.com/github/{slug}/blob/main/{notebook}.ipynb"
         launch = page.locator("a[href*='colab.research.google.com']")
         hrefs = {launch.nth(i).get_attribute("href") for i in range(launch.count())}
         assert hrefs == {want}, hrefs  # the header's launch button and the notebook's own link
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_switcher_leads_to_the_same_page_in_the_other_language_and_back(open_page, name):
+    page = open_page(name)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("a.edition-switcher").click()
+    page.wait_for_url(f"**/ko/{name}.html")
+    assert page.locator("html").get_attribute("lang") == "ko"
+    assert HANGUL.search(page.locator("article h1").first.inner_text())
+    page.locator("a.edition-switcher").click()
+    page.wait_for_url(f"**/{name}.html")
+    assert "/ko/" not in page.url and page.locator("html").get_attribute("lang") == "en"
+
+
+def article_contents(page):
+    """What both editions share: code, outputs and figures, in page order (a drawn figure's
+    Korean twin, name.ko.svg, stands for name.svg)."""
+    return (page.locator("article pre").all_inner_texts(),
+            [re.sub(r"\.ko(\.\w+)$", r"\1", img.get_attribute("src"))
+             for img in page.locator("article img").all()])
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_korean_page_shows_the_english_code_and_outputs(open_page, name):
+    english, korean = article_contents(open_page(name)), article_contents(open_page(f"ko/{name}"))
+    assert korean == english
+    assert len(english[0]) + len(english[1]) > 0 or name.startswith("book/")
+
+
+# Prose on a Korean page: paragraphs, list items, headings, captions and table cells outside
+# code and outputs, without their code, math, citations and the bibliography's entries.
+PROSE = """() => [...document.querySelectorAll(
+    'article p, article li, article h1, article h2, article h3, article figcaption, article caption,'
+    + ' article th, article td')]
+  .filter(e => !e.closest('.cell_output, .highlight, pre, .citation-list, .bibliography, .output'))
+  .map(e => { const c = e.cloneNode(true);
+              c.querySelectorAll('code, .math, mjx-container, a[href*="references.html"], ul, ol')
+                .forEach(x => x.remove());
+              return c.textContent.replace(/\\s+/g, ' ').trim(); })"""
+
+
+@pytest.mark.parametrize("name", KOREAN)
+def test_korean_page_leaves_no_prose_in_english(open_page, name):
+    """Names, code and citations aside, a Korean page's text is Korean: a piece of prose of
+    four English words or more without Hangul is a paragraph left untranslated."""
+    page = open_page(name)
+    english = [text for text in page.evaluate(PROSE)
+               if len(re.findall(r"[A-Za-z]{2,}", text)) >= 4 and not HANGUL.search(text)]
+    assert english == []
+
+
+@pytest.mark.parametrize("noun", ["학습률", "발산", "클러스터"])
+def test_korean_search_finds_every_page_that_uses_a_noun_with_a_particle(open_page, noun):
+    """Sphinx has no Korean search: its index would hold 학습률을 and 학습률이, not 학습률."""
+    expected = {name for name in KOREAN
+                if re.search(f"{noun}[\\uac00-\\ud7a3]", open_page(name).locator("article").inner_text())}
+    assert expected, f"no page uses {noun} with a particle"
+    page = open_page("ko/search", query=f"?q={noun}")
+    page.wait_for_function("() => Search._pulse_status === -1")  # every hit listed
+    hits = {h.get_attribute("href").split("?")[0].removesuffix(".html")
+            for h in page.locator("#search-results ul.search li a").all()}
+    assert {f"ko/{h}" for h in hits} >= expected
+    page.screenshot(path=str(ARTIFACTS / f"ko-search-{noun}.png"))
+
+
+def test_static_slider_speaks_the_language_of_its_page(open_page):
+    """One output in both editions; on a Korean page the slider's words are Korean."""
+    page = open_page("ko/notebooks/random_search")
+    slider = page.locator("#trial-slider")
+    assert slider.locator(".trial-slider-label").inner_text() == "시행 횟수:"
+    assert slider.locator(".trial-slider-readout").inner_text().startswith("시행 5번 중 최고: 시행 ")
+    slider.locator("input[type=range]").fill("30")
+    assert slider.locator(".trial-slider-readout").inner_text().startswith("시행 30번 중 최고")
+    text = slider.locator("svg").text_content()
+    assert "학습률에 따른 검증 오류" in text and "validation" not in text
+    slider.screenshot(path=str(ARTIFACTS / "ko-slider-30.png"))

@@ -1,0 +1,87 @@
+"""Build the book in two languages from one set of notebooks, and keep the Korean catalogs.
+
+    python tools/book.py build     English at _build/html, Korean at _build/html/ko
+    python tools/book.py extract   the English book's messages: _build/i18n/_build/gettext/
+    python tools/book.py update    extract, merge into locales/ko/LC_MESSAGES/*.po, and write
+                                   the Korean notebooks (once those are translated)
+
+Neither language executes a notebook that is committed executed (book/_ext/committed_outputs.py);
+one without outputs is executed once, into a jupyter-cache that both languages read.
+"""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+LOCALES = ROOT / "locales"
+GETTEXT = BUILD / "i18n" / "_build" / "gettext"
+# What the Korean edition's configuration changes besides the language
+KOREAN = {"title": "하이퍼파라미터 최적화란 무엇인가? 실행 가능한 장",
+          "author": "HPO 책 팀 (원저: Zhang, Lipton, Li, Smola의 『Dive into Deep Learning』)"}
+KOREAN_SETTINGS = {"nb_code_prompt_show": "코드 셀 펼치기",  # MyST-NB's "Show code cell {type}"
+                   "nb_code_prompt_hide": "코드 셀 접기"}
+KOREAN_THEME = {"search_bar_text": "이 책에서 검색…"}
+
+
+def config(language):
+    """The book's _config.yml for ``language``, written under _build with absolute paths."""
+    book = yaml.safe_load((ROOT / "_config.yml").read_text())
+    book["execute"]["cache"] = str(BUILD / ".jupyter_cache")
+    extensions = book["sphinx"]["local_extensions"]
+    book["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
+    settings = book["sphinx"]["config"]
+    settings["language"] = language
+    settings["locale_dirs"] = [str(ROOT / path) for path in settings["locale_dirs"]]
+    if language == "ko":
+        book.update(KOREAN)
+        settings.update(KOREAN_SETTINGS)
+        settings["html_theme_options"].update(KOREAN_THEME)
+    path = BUILD / "config" / f"_config.{language}.yml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False))
+    return path
+
+
+def jupyter_book(*args):
+    """Run `jupyter-book build`; stop, with its exit status, where it fails (it says why)."""
+    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args]
+    if status := subprocess.run(command, cwd=ROOT).returncode:
+        sys.exit(status)
+
+
+def build():
+    jupyter_book("-W", "--keep-going", "--config", str(config("en")), "--path-output", str(ROOT))
+    jupyter_book("-W", "--keep-going", "--config", str(config("ko")), "--toc", str(ROOT / "_toc.ko.yml"),
+                 "--path-output", str(BUILD / "ko"))
+    korean = BUILD / "html" / "ko"
+    shutil.rmtree(korean, ignore_errors=True)
+    shutil.copytree(BUILD / "ko" / "_build" / "html", korean)
+
+
+def extract():
+    shutil.rmtree(GETTEXT, ignore_errors=True)
+    jupyter_book("-W", "--keep-going", "--builder", "custom", "--custom-builder", "gettext",
+                 "--config", str(config("en")), "--path-output", str(GETTEXT.parents[1]))
+    return GETTEXT
+
+
+def update():
+    """Merge the English book's messages into the Korean catalogs, and write the Korean
+    notebooks from them. The theme's strings are kept in locales/ko/theme.po instead."""
+    (extract() / "sphinx.pot").unlink(missing_ok=True)
+    for command in ([str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(GETTEXT),
+                     "-d", str(LOCALES), "-l", "ko", "-w", "0"],
+                    [sys.executable, str(ROOT / "tools" / "korean_notebooks.py")]):
+        if status := subprocess.run(command, cwd=ROOT).returncode:
+            sys.exit(status)
+
+
+if __name__ == "__main__":
+    commands = {"build": build, "extract": extract, "update": update}
+    if len(sys.argv) != 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__)
+    commands[sys.argv[1]]()

@@ -1,0 +1,91 @@
+"""Write the Korean notebooks for Colab, notebooks/ko/*.ipynb, from the English notebooks and
+the Korean catalogs: each paragraph, heading, list item and table cell of a markdown cell is
+replaced by its translation; code cells, outputs and metadata stay as they are.
+
+    python tools/korean_notebooks.py           write them
+    python tools/korean_notebooks.py --check   only say which are out of date
+"""
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.mdit import create_md_parser
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from translations import CATALOGS, ROOT, messages  # noqa: E402
+
+PARSER = create_md_parser(MdParserConfig(enable_extensions={"dollarmath", "colon_fence"}),
+                          RendererHTML)
+DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$")
+
+
+class Untranslated(Exception):
+    """A piece of a notebook's markdown that the catalog does not translate."""
+
+
+def translate_markdown(text, translations):
+    """``text`` (MyST markdown) with every translatable piece in Korean."""
+    lines = text.split("\n")
+    for token in reversed(PARSER.parse(text)):  # from the end, so earlier line numbers hold
+        if token.type in ("fence", "colon_fence") and token.info.startswith("{") and token.map:
+            body = token.content.split("\n")
+            options = next((i for i, line in enumerate(body) if not DIRECTIVE_OPTION.match(line)), 0)
+            translated = translate_markdown("\n".join(body[options:]), translations)
+            replace_in(lines, token.map, token.content, "\n".join(body[:options] + [translated]))
+        elif token.type == "inline" and token.map and token.content.strip():
+            msgid = " ".join(token.content.split("\n")).strip()
+            if msgid not in translations:
+                raise Untranslated(msgid)
+            replace_in(lines, token.map, token.content, translations[msgid])
+    return "\n".join(lines)
+
+
+def replace_in(lines, span, old, new):
+    """Replace ``old`` by ``new`` in lines[span[0]:span[1]], where ``old`` may be indented."""
+    start, end = span
+    region = "\n".join(lines[start:end])
+    pattern = r"\n[ \t>]*".join(re.escape(part) for part in old.rstrip("\n").split("\n"))
+    region, found = re.subn(pattern, lambda _: new.rstrip("\n"), region, count=1)
+    if not found:
+        raise Untranslated(old)
+    lines[start:end] = region.split("\n")
+
+
+def korean(notebook):
+    """The Korean notebook for the English one at ``notebook``, as the text to commit."""
+    catalog = CATALOGS / "notebooks" / notebook.with_suffix(".po").name
+    translations = {msgid: msgstr for msgid, msgstr, fuzzy in messages(catalog)
+                    if msgstr and not fuzzy}
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            try:
+                cell.source = translate_markdown(cell.source, translations)
+            except Untranslated as error:
+                raise SystemExit(f"{notebook.relative_to(ROOT)}: no Korean for {str(error)[:80]!r} "
+                                 f"in {catalog.relative_to(ROOT)}: translate it, then run this again")
+    nb.metadata["language"] = "ko"
+    return nbformat.writes(nb) + "\n"
+
+
+def main(argv):
+    check = "--check" in argv
+    stale = []
+    for notebook in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        target = notebook.parent / "ko" / notebook.name
+        text = korean(notebook)
+        if not target.exists() or target.read_text() != text:
+            stale.append(target)
+            if not check:
+                target.parent.mkdir(exist_ok=True)
+                target.write_text(text)
+    for target in stale:
+        print(f"{target.relative_to(ROOT)}: {'out of date' if check else 'written'}")
+    return 1 if check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
