@@ -1,5 +1,6 @@
 """The built book, both editions, in a real browser: Debian's chromium, driven by Playwright,
 against _build/html served on 127.0.0.1. Requests to any other host are blocked and recorded."""
+import json
 import re
 import socket
 import subprocess
@@ -7,7 +8,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
@@ -266,6 +267,8 @@ def test_colab_links_point_to_the_notebook_on_main(open_page, edition):
 def test_switcher_leads_to_the_same_page_in_the_other_language_and_back(open_page, name):
     page = open_page(name)
     assert page.locator("html").get_attribute("lang") == "en"
+    alternate = page.locator("link[rel=alternate][hreflang=ko]").get_attribute("href")
+    assert urljoin(page.url, alternate).endswith(f"/ko/{name}.html")
     page.locator("a.edition-switcher").click()
     page.wait_for_url(f"**/ko/{name}.html")
     assert page.locator("html").get_attribute("lang") == "ko"
@@ -337,3 +340,10 @@ def test_static_slider_speaks_the_language_of_its_page(open_page):
     text = slider.locator("svg").text_content()
     assert "학습률에 따른 검증 오류" in text and "validation" not in text
     slider.screenshot(path=str(ARTIFACTS / "ko-slider-30.png"))
+
+
+def test_korean_page_downloads_the_korean_notebook(open_page):
+    page = open_page("ko/notebooks/objective")
+    link = page.locator("a[href$='_sources/notebooks/objective.ipynb']").first
+    downloaded = page.request.get(urljoin(page.url, link.get_attribute("href"))).json()
+    assert downloaded == json.loads((ROOT / "notebooks" / "ko" / "objective.ipynb").read_text())

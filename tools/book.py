@@ -60,6 +60,8 @@ def build():
     korean = BUILD / "html" / "ko"
     shutil.rmtree(korean, ignore_errors=True)
     shutil.copytree(BUILD / "ko" / "_build" / "html", korean)
+    for notebook in (ROOT / "notebooks" / "ko").glob("*.ipynb"):  # the pages' download button
+        shutil.copyfile(notebook, korean / "_sources" / "notebooks" / notebook.name)
 
 
 def extract():
