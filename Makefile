@@ -28,11 +28,12 @@ notebooks: $(STAMP) data
 	  --ExecutePreprocessor.timeout=900 notebooks/*.ipynb
 	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
 	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' notebooks/*.ipynb
+	$(PY) tools/korean_notebooks.py  # the Korean notebooks carry the same outputs
 
-# After changing English prose: merge the new messages into the Korean catalogs (the changed
-# ones turn fuzzy), translate them in locales/ko/LC_MESSAGES, then run this again to write the
-# Korean notebooks (notebooks/ko). `make test` fails while a message lacks its Korean.
-translations: $(STAMP)
+# After changing English prose: merge the new messages into the Korean catalogs and list the
+# ones to translate in locales/ko/LC_MESSAGES; once none is left, write the Korean notebooks
+# (notebooks/ko). `make test` fails while a message lacks its Korean.
+translations: $(STAMP) data
 	$(LOOPBACK) $(PY) tools/book.py update
 
 # Rewrite every notebook's Colab link from `repository` in _config.yml.

@@ -5,13 +5,17 @@
 // On a page in Korean (<html lang="ko">, the book's Korean edition) its words are Korean.
 function hpobookTrialSlider(root) {
   const WORDS = {
-    en: {label: "Number of trials:", left: "Validation error vs learning rate",
+    en: {label: "Number of trials:", inputName: "number of trials",
+         figure: "validation error against learning rate, and best error so far",
+         left: "Validation error vs learning rate",
          lrAxis: "learning rate (log scale)", errorAxis: "validation error",
          right: "Best validation error so far", trialAxis: "number of trials",
          tip: (i, lr, err) => `trial ${i}: lr ${lr}, error ${err}`,
          readout: (n, best, lr, sign, err) => `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
            `learning rate = ${lr}, validation error ${sign} ${err}`},
-    ko: {label: "시행 횟수:", left: "학습률에 따른 검증 오류", lrAxis: "학습률 (로그 척도)",
+    ko: {label: "시행 횟수:", inputName: "시행 횟수",
+         figure: "학습률에 따른 검증 오류와 지금까지의 최저 오류",
+         left: "학습률에 따른 검증 오류", lrAxis: "학습률 (로그 척도)",
          errorAxis: "검증 오류", right: "지금까지의 최저 검증 오류", trialAxis: "시행 횟수",
          tip: (i, lr, err) => `시행 ${i}: 학습률 ${lr}, 오류 ${err}`,
          readout: (n, best, lr, sign, err) => `시행 ${n}번 중 최고: 시행 ${best}, ` +
@@ -19,6 +23,8 @@ function hpobookTrialSlider(root) {
   };
   const words = WORDS[document.documentElement.lang === "ko" ? "ko" : "en"];
   root.querySelector(".trial-slider-label").textContent = words.label;
+  root.querySelector("input[type=range]").setAttribute("aria-label", words.inputName);
+  root.querySelector("svg").setAttribute("aria-label", words.figure);
   const data = JSON.parse(root.querySelector("script[type='application/json']").textContent);
   // errors that depend on the machine come as text with "≈" in front
   const approx = data.error.map(e => typeof e === "string");

@@ -269,13 +269,14 @@ def test_switcher_leads_to_the_same_page_in_the_other_language_and_back(open_pag
     assert page.locator("html").get_attribute("lang") == "en"
     alternate = page.locator("link[rel=alternate][hreflang=ko]").get_attribute("href")
     assert urljoin(page.url, alternate).endswith(f"/ko/{name}.html")
+    english = page.url
     page.locator("a.edition-switcher").click()
-    page.wait_for_url(f"**/ko/{name}.html")
+    page.wait_for_url(english.replace(f"/{name}.html", f"/ko/{name}.html"))
     assert page.locator("html").get_attribute("lang") == "ko"
     assert HANGUL.search(page.locator("article h1").first.inner_text())
     page.locator("a.edition-switcher").click()
-    page.wait_for_url(f"**/{name}.html")
-    assert "/ko/" not in page.url and page.locator("html").get_attribute("lang") == "en"
+    page.wait_for_url(english)
+    assert page.locator("html").get_attribute("lang") == "en"
 
 
 def article_contents(page):
@@ -313,6 +314,8 @@ def test_korean_page_leaves_no_prose_in_english(open_page, name):
     english = [text for text in page.evaluate(PROSE)
                if len(re.findall(r"[A-Za-z]{2,}", text)) >= 4 and not HANGUL.search(text)]
     assert english == []
+    captions = page.locator(".bd-sidebar-primary p.caption").all_inner_texts()  # the parts
+    assert len(captions) == len(TOC["parts"]) and all(HANGUL.search(c) for c in captions)
 
 
 @pytest.mark.parametrize("noun", ["학습률", "발산", "클러스터"])
@@ -334,6 +337,7 @@ def test_static_slider_speaks_the_language_of_its_page(open_page):
     page = open_page("ko/notebooks/random_search")
     slider = page.locator("#trial-slider")
     assert slider.locator(".trial-slider-label").inner_text() == "시행 횟수:"
+    assert slider.locator("input[type=range]").get_attribute("aria-label") == "시행 횟수"
     assert slider.locator(".trial-slider-readout").inner_text().startswith("시행 5번 중 최고: 시행 ")
     slider.locator("input[type=range]").fill("30")
     assert slider.locator(".trial-slider-readout").inner_text().startswith("시행 30번 중 최고")

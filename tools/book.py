@@ -15,6 +15,9 @@ from pathlib import Path
 
 import yaml
 
+import korean_notebooks
+import translations
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 LOCALES = ROOT / "locales"
@@ -22,8 +25,8 @@ GETTEXT = BUILD / "i18n" / "_build" / "gettext"
 # What the Korean edition's configuration changes besides the language
 KOREAN = {"title": "하이퍼파라미터 최적화란 무엇인가? 실행 가능한 장",
           "author": "HPO 책 팀 (원저: Zhang, Lipton, Li, Smola의 『Dive into Deep Learning』)"}
-KOREAN_SETTINGS = {"nb_code_prompt_show": "코드 셀 펼치기",  # MyST-NB's "Show code cell {type}"
-                   "nb_code_prompt_hide": "코드 셀 접기"}
+KOREAN_SETTINGS = {"nb_code_prompt_show": "숨긴 내용 펼치기",  # "Show code cell {type}"
+                   "nb_code_prompt_hide": "숨긴 내용 접기"}
 KOREAN_THEME = {"search_bar_text": "이 책에서 검색…"}
 
 
@@ -46,6 +49,22 @@ def config(language):
     return path
 
 
+def korean_toc():
+    """_toc.yml with the parts' captions in Korean, from the root page's catalog (the gettext
+    builder extracts them there, but Sphinx does not apply their translation)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    catalog = translations.CATALOGS / f"{toc['root']}.po"
+    korean = {msgid: msgstr for msgid, msgstr, fuzzy in translations.messages(catalog)
+              if msgstr and not fuzzy}
+    for part in toc["parts"]:
+        if part["caption"] not in korean:
+            sys.exit(f"{catalog.relative_to(ROOT)}: no Korean for the part {part['caption']!r}")
+        part["caption"] = korean[part["caption"]]
+    path = BUILD / "config" / "_toc.ko.yml"
+    path.write_text(yaml.safe_dump(toc, allow_unicode=True, sort_keys=False))
+    return path
+
+
 def jupyter_book(*args):
     """Run `jupyter-book build`; stop, with its exit status, where it fails (it says why)."""
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(ROOT), *args]
@@ -55,7 +74,7 @@ def jupyter_book(*args):
 
 def build():
     jupyter_book("-W", "--keep-going", "--config", str(config("en")), "--path-output", str(ROOT))
-    jupyter_book("-W", "--keep-going", "--config", str(config("ko")), "--toc", str(ROOT / "_toc.ko.yml"),
+    jupyter_book("-W", "--keep-going", "--config", str(config("ko")), "--toc", str(korean_toc()),
                  "--path-output", str(BUILD / "ko"))
     korean = BUILD / "html" / "ko"
     shutil.rmtree(korean, ignore_errors=True)
@@ -72,14 +91,18 @@ def extract():
 
 
 def update():
-    """Merge the English book's messages into the Korean catalogs, and write the Korean
-    notebooks from them. The theme's strings are kept in locales/ko/theme.po instead."""
+    """Merge the English book's messages into the Korean catalogs. If every message has its
+    Korean, write the Korean notebooks; if not, list what is left. The theme's strings are
+    kept in locales/ko/theme.po instead."""
     (extract() / "sphinx.pot").unlink(missing_ok=True)
-    for command in ([str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(GETTEXT),
-                     "-d", str(LOCALES), "-l", "ko", "-w", "0"],
-                    [sys.executable, str(ROOT / "tools" / "korean_notebooks.py")]):
-        if status := subprocess.run(command, cwd=ROOT).returncode:
-            sys.exit(status)
+    intl = [str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(GETTEXT),
+            "-d", str(LOCALES), "-l", "ko", "-w", "0"]
+    if status := subprocess.run(intl, cwd=ROOT).returncode:
+        sys.exit(status)
+    if translations.main([]):
+        sys.exit("Translate these in locales/ko/LC_MESSAGES (clear the fuzzy flags), then run "
+                 "`make translations` again: it writes the Korean notebooks.")
+    korean_notebooks.main([])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Write the Korean notebooks for Colab, notebooks/ko/*.ipynb, from the English notebooks and
 the Korean catalogs: each paragraph, heading, list item and table cell of a markdown cell is
-replaced by its translation; code cells, outputs and metadata stay as they are.
+replaced by its translation; code cells and outputs stay as they are (the notebook's
+metadata says ``language: ko``).
 
     python tools/korean_notebooks.py           write them
     python tools/korean_notebooks.py --check   only say which are out of date
@@ -17,41 +18,60 @@ from myst_parser.parsers.mdit import create_md_parser
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from translations import CATALOGS, ROOT, messages  # noqa: E402
 
-PARSER = create_md_parser(MdParserConfig(enable_extensions={"dollarmath", "colon_fence"}),
-                          RendererHTML)
+# MyST as Jupyter Book 1.x configures it, so that each piece reads as its msgid
+PARSER = create_md_parser(MdParserConfig(enable_extensions={
+    "colon_fence", "dollarmath", "linkify", "substitution", "tasklist"}), RendererHTML)
 DIRECTIVE_OPTION = re.compile(r"^:[\w-]+:.*$")
+LITERAL = {"code", "code-block", "code-cell", "math", "raw", "eval-rst"}  # bodies not prose
 
 
 class Untranslated(Exception):
     """A piece of a notebook's markdown that the catalog does not translate."""
 
 
+def translated(text, translations):
+    """The translation of a piece of markdown, whose msgid has its lines joined by spaces."""
+    msgid = " ".join(text.split("\n")).strip()
+    if msgid not in translations:
+        raise Untranslated(msgid)
+    return translations[msgid]
+
+
 def translate_markdown(text, translations):
-    """``text`` (MyST markdown) with every translatable piece in Korean."""
+    """``text`` (MyST markdown) with every translatable piece in Korean: paragraphs,
+    headings, list items, table cells, and directives' titles and bodies."""
     lines = text.split("\n")
     for token in reversed(PARSER.parse(text)):  # from the end, so earlier line numbers hold
         if token.type in ("fence", "colon_fence") and token.info.startswith("{") and token.map:
+            name, _, title = token.info[1:].partition("}")
+            if name in LITERAL:
+                continue
             body = token.content.split("\n")
             options = next((i for i, line in enumerate(body) if not DIRECTIVE_OPTION.match(line)), 0)
-            translated = translate_markdown("\n".join(body[options:]), translations)
-            replace_in(lines, token.map, token.content, "\n".join(body[:options] + [translated]))
+            korean = translate_markdown("\n".join(body[options:]), translations)
+            replace_in(lines, token.map, token.content, "\n".join(body[:options] + [korean]))
+            if title.strip() in translations:  # an admonition's title; not a figure's path
+                replace_in(lines, (token.map[0], token.map[0] + 1), title.strip(),
+                           translations[title.strip()])
         elif token.type == "inline" and token.map and token.content.strip():
-            msgid = " ".join(token.content.split("\n")).strip()
-            if msgid not in translations:
-                raise Untranslated(msgid)
-            replace_in(lines, token.map, token.content, translations[msgid])
+            replace_in(lines, token.map, token.content, translated(token.content, translations))
     return "\n".join(lines)
 
 
 def replace_in(lines, span, old, new):
-    """Replace ``old`` by ``new`` in lines[span[0]:span[1]], where ``old`` may be indented."""
+    """Replace the last ``old`` in lines[span[0]:span[1]] by ``new``, where ``old`` may be
+    indented (in a list, a quote): the lines of ``new`` get the same indentation. The last,
+    because the pieces of one line (a table row's cells) come right to left."""
     start, end = span
     region = "\n".join(lines[start:end])
     pattern = r"\n[ \t>]*".join(re.escape(part) for part in old.rstrip("\n").split("\n"))
-    region, found = re.subn(pattern, lambda _: new.rstrip("\n"), region, count=1)
-    if not found:
+    matches = list(re.finditer(pattern, region))
+    if not matches:
         raise Untranslated(old)
-    lines[start:end] = region.split("\n")
+    indent = re.match(r"[ \t>]*", lines[start]).group(0)
+    new = re.sub(r"\n(?=[^\n])", "\n" + indent, new.rstrip("\n"))
+    last = matches[-1]
+    lines[start:end] = (region[:last.start()] + new + region[last.end():]).split("\n")
 
 
 def korean(notebook):

@@ -18,7 +18,7 @@ GLOSSARY = ROOT / "locales" / "ko" / "glossary.yml"
 # What must pass through translation unchanged: roles with their targets, inline code,
 # math, and link targets (the Colab link's target is the Korean notebook's).
 MARKUP = re.compile(r"\{[\w:-]+\}`[^`]*`|``[^`]+``|`[^`]+`|\$[^$]+\$|\]\(([^)\s]+)\)")
-TITLED_ROLE = re.compile(r"(\{[\w:-]+\}`)[^`<]*<([^`>]+)>`")  # {ref}`a title <target>`
+ROLE = re.compile(r"(\{[\w:-]+\}`)(?:[^`<]*<([^`>]+)>|([^`]*))`")  # {ref}`title <target>`
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 COLAB = re.compile(r"(notebooks/)(\w+\.ipynb)")
 
@@ -35,7 +35,9 @@ def messages(path):
 
 def markup(text, korean=False):
     """The sorted pieces of ``text`` that translation keeps, as they read in Korean."""
-    pieces = [TITLED_ROLE.sub(r"\1<\2>`", match.group(0)) for match in MARKUP.finditer(text)]
+    # a role is its name and target: a translation may give {ref}`sec-a` a title
+    pieces = [ROLE.sub(lambda m: f"{m[1]}<{m[2] or m[3]}>`", match.group(0))
+              for match in MARKUP.finditer(text)]
     if not korean:
         pieces = [COLAB.sub(r"\1ko/\2", piece) if "colab.research.google.com" in piece else piece
                   for piece in pieces]

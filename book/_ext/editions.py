@@ -47,8 +47,8 @@ class SearchKorean(SearchEnglish):
     def korean_terms(word):
         tokens = kiwi().tokenize(word)
         end = next((t.start for t in tokens[1:] if t.tag.startswith(INFLECTION)), len(word))
-        nouns = [t.form for t in tokens if t.tag in ("NNG", "NNP") and t.form != word[:end]]
-        return [word[:end], *nouns]
+        stem = word[:end] or word  # 합니다: the ending starts where the verb does
+        return [stem, *(t.form for t in tokens if t.tag in ("NNG", "NNP") and t.form != stem)]
 
 
 RENDERERS = {}  # docname: MyST-NB's renderer of the notebook, with its glue data
