@@ -54,8 +54,7 @@ def korean_toc():
     builder extracts them there, but Sphinx does not apply their translation)."""
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
     catalog = translations.CATALOGS / f"{toc['root']}.po"
-    korean = {msgid: msgstr for msgid, msgstr, fuzzy in translations.messages(catalog)
-              if msgstr and not fuzzy}
+    korean = translations.korean(catalog)
     for part in toc["parts"]:
         if part["caption"] not in korean:
             sys.exit(f"{catalog.relative_to(ROOT)}: no Korean for the part {part['caption']!r}")

@@ -16,7 +16,8 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from translations import CATALOGS, ROOT, messages  # noqa: E402
+from translations import CATALOGS, ROOT  # noqa: E402
+from translations import korean as catalog_translations  # noqa: E402
 
 # MyST as Jupyter Book 1.x configures it, so that each piece reads as its msgid
 PARSER = create_md_parser(MdParserConfig(enable_extensions={
@@ -44,15 +45,15 @@ def translate_markdown(text, translations):
     for token in reversed(PARSER.parse(text)):  # from the end, so earlier line numbers hold
         if token.type in ("fence", "colon_fence") and token.info.startswith("{") and token.map:
             name, _, title = token.info[1:].partition("}")
+            title = title.strip()
             if name in LITERAL:
                 continue
             body = token.content.split("\n")
             options = next((i for i, line in enumerate(body) if not DIRECTIVE_OPTION.match(line)), 0)
             korean = translate_markdown("\n".join(body[options:]), translations)
             replace_in(lines, token.map, token.content, "\n".join(body[:options] + [korean]))
-            if title.strip() in translations:  # an admonition's title; not a figure's path
-                replace_in(lines, (token.map[0], token.map[0] + 1), title.strip(),
-                           translations[title.strip()])
+            if title in translations:  # an admonition's title; not a figure's path
+                replace_in(lines, (token.map[0], token.map[0] + 1), title, translations[title])
         elif token.type == "inline" and token.map and token.content.strip():
             replace_in(lines, token.map, token.content, translated(token.content, translations))
     return "\n".join(lines)
@@ -77,8 +78,7 @@ def replace_in(lines, span, old, new):
 def korean(notebook):
     """The Korean notebook for the English one at ``notebook``, as the text to commit."""
     catalog = CATALOGS / "notebooks" / notebook.with_suffix(".po").name
-    translations = {msgid: msgstr for msgid, msgstr, fuzzy in messages(catalog)
-                    if msgstr and not fuzzy}
+    translations = catalog_translations(catalog)
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "markdown":

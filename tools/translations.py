@@ -23,14 +23,15 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 COLAB = re.compile(r"(notebooks/)(\w+\.ipynb)")
 
 
-def catalog(path):
-    with open(path, "rb") as file:
-        return read_po(file)
-
-
 def messages(path):
     """(msgid, msgstr, fuzzy) of every message of the catalog at ``path``."""
-    return [(m.id, m.string, m.fuzzy) for m in catalog(path) if m.id]
+    with open(path, "rb") as file:
+        return [(m.id, m.string, m.fuzzy) for m in read_po(file) if m.id]
+
+
+def korean(path):
+    """{msgid: msgstr} of the catalog at ``path``, without its empty and fuzzy entries."""
+    return {msgid: msgstr for msgid, msgstr, fuzzy in messages(path) if msgstr and not fuzzy}
 
 
 def markup(text, korean=False):
