@@ -6,6 +6,7 @@ import warnings
 import torch
 from d2l import torch as d2l
 
+from .batched import trial_threads
 from .data import CHANCE_ERROR, CHANCE_LOSS, NUM_CLASSES, load_fashion_mnist
 
 HPOTrainer = d2l.HPOTrainer  # the chapter's Trainer subclass, saved in d2l 1.0.3
@@ -79,7 +80,8 @@ def hpo_objective_softmax_classification(config, max_epochs=8, data=None, seed=N
     data = data if data is not None else TensorFashionMNIST(batch_size=16)
     model = d2l.SoftmaxRegression(num_outputs=NUM_CLASSES, lr=learning_rate)
     model.board.display = False  # d2l's live plot calls clear_output: it would wipe our prints
-    trainer.fit(model=model, data=data)
+    with trial_threads(1):
+        trainer.fit(model=model, data=data)
     finite = all(torch.isfinite(p).all() for p in model.parameters())
     error = float(trainer.validation_error()) if finite else CHANCE_ERROR
     last_loss = float(model.board.data["train_loss"][-1].y)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+import hpobook.batched
 from hpobook.batched import flushes_denormals, softmax_validation_errors, train_softmax
 from hpobook.data import CHANCE_ERROR
 
@@ -83,3 +84,29 @@ def test_trained_weights_have_the_models_shape(subset):
     trained = train_softmax([0.1, 0.2], data=subset, max_epochs=1)
     assert trained.weights.shape == (2, 10, 28 * 28 + 1)  # no padding of the training loop
     assert trained.errors(subset.X_val, subset.y_val).shape == (2,)
+
+
+def test_gathering_many_steps_at_once_changes_nothing(subset, monkeypatch):
+    """Minibatches are gathered many steps at a time (and the last one is short): the same
+    training as gathering each step alone, to the bit."""
+    lrs, seeds = [0.05, 0.5], [0, 1]
+    chunked = train_softmax(lrs, seeds, data=subset, max_epochs=2)
+    monkeypatch.setattr(hpobook.batched, "CHUNK_FLOATS", 1)  # one step per gather
+    stepwise = train_softmax(lrs, seeds, data=subset, max_epochs=2)
+    assert torch.equal(chunked.weights, stepwise.weights)
+    assert np.array_equal(chunked.last_losses, stepwise.last_losses)
+
+
+def test_a_single_trial_does_not_depend_on_the_callers_threads(subset):
+    """One trial trains with one thread: at a chaotic learning rate too, any thread setting
+    of the caller gives the same weights, and the setting is restored."""
+    before = torch.get_num_threads()
+    weights = []
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            weights.append(train_softmax([0.5], data=subset, max_epochs=2).weights)
+            assert torch.get_num_threads() == threads
+    finally:
+        torch.set_num_threads(before)
+    assert torch.equal(*weights)
