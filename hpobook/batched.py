@@ -117,19 +117,14 @@ def _with_ones(images, device):
 CHUNK_FLOATS = 1 << 18  # gathered at once: 1 MiB, within a core's L2 cache
 
 
-def _steps_per_chunk(batch_size, floats_per_row):
-    return max(1, CHUNK_FLOATS // (batch_size * floats_per_row))
-
-
-def _minibatch_rows(order, batch_size, floats_per_row):
+def _minibatch_rows(order, batch_size, steps_per_chunk):
     """The rows of the minibatches, from each trial's permutation ``order[k]``, as
-    contiguous tensors of shape (steps, K, batch): as many steps at a time as fit
-    :data:`CHUNK_FLOATS` gathered floats (one gather for many small steps), then the
-    short last minibatch, if any."""
+    contiguous tensors of shape (steps, K, batch): ``steps_per_chunk`` steps at a time (one
+    gather for many small steps), then the short last minibatch, if any."""
     K, n = order.shape
     full = n // batch_size * batch_size
     steps = order[:, :full].reshape(K, -1, batch_size).transpose(0, 1).contiguous()
-    yield from steps.split(_steps_per_chunk(batch_size, floats_per_row))
+    yield from steps.split(steps_per_chunk)
     if full < n:
         yield order[:, None, full:].transpose(0, 1).contiguous()
 
@@ -186,16 +181,17 @@ def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=
     shrink = torch.tensor(1 - lrs * decay, dtype=torch.float32, device=device).view(K, 1, 1)
     last_loss = torch.zeros(K, dtype=torch.float64, device=device)
     decaying = bool(decay.any())
-    gathered = torch.empty(_steps_per_chunk(batch_size, K * num_columns) * K * batch_size,
-                           num_columns, device=device)
+    # as many steps at a time as fit CHUNK_FLOATS, into the same memory each time, which
+    # stays in the cache
+    steps_per_chunk = max(1, CHUNK_FLOATS // (batch_size * K * num_columns))
+    gathered = torch.empty(steps_per_chunk * K * batch_size, num_columns, device=device)
     with _flush_denormal(), trial_threads(K), torch.inference_mode():
         for epoch in range(max_epochs):
             order = torch.stack([torch.randperm(num_train, generator=g) for g in generators])
             if epoch == 0:  # as in d2l: the first shuffle, then LazyLinear's initialisation
                 W = _init(num_columns - 1 - PAD, generators).to(device)
             last = epoch == max_epochs - 1
-            for rows in _minibatch_rows(order.to(device), batch_size, K * num_columns):
-                # gathered into the same memory each time, which stays in the cache
+            for rows in _minibatch_rows(order.to(device), batch_size, steps_per_chunk):
                 index = rows.view(-1)
                 xc = torch.index_select(X, 0, index, out=gathered[:len(index)])
                 xc = xc.view(*rows.shape, num_columns)
