@@ -6,6 +6,8 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -75,11 +77,11 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def open_page(browser, server):
-    """Opens a page of the book in a window ``width`` px wide. ``open_page.foreign`` lists the
-    URLs requested from any host but 127.0.0.1, which are blocked."""
-    ARTIFACTS.mkdir(exist_ok=True)
+@contextmanager
+def window(browser, server):
+    """A browser window onto the book: ``open_(name, width, query)`` opens a page in it.
+    ``open_.foreign`` lists the URLs requested from any host but 127.0.0.1, which are blocked,
+    and ``open_.errors`` the errors thrown by the pages' scripts."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     errors, foreign = [], []
 
@@ -100,46 +102,108 @@ def open_page(browser, server):
         return page
 
     open_.errors, open_.foreign = errors, foreign
-    yield open_
-    context.close()
+    try:
+        yield open_
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def open_page(browser, server):
+    """For the tests that click or type."""
+    with window(browser, server) as open_:
+        yield open_
+
+
+@dataclass
+class Visit:
+    """What a page shows once loaded, idle (MathJax fetches its fonts after the load event) and
+    typeset."""
+    titles: int  # visible titles in the article
+    errors: list
+    foreign: list
+    scroll_width: int
+    formulas: int
+    untypeset: list  # the formulas MathJax left as TeX
+    contents: tuple  # article_contents
+    prose: list  # PROSE
+    parts: list  # the sidebar's part captions
+    text: str  # the article's
+    title: str
+    colab: set  # the Colab links' targets
+    lang: str
+    url: str
+    alternate: str  # the other edition's page, as the head announces it, and as the switcher
+    switcher: str  # in the header links to it
+
+
+@pytest.fixture(scope="session")
+def visit(browser, server):
+    """``visit(name, width)``: the page's Visit, read the first time it is asked for, so that
+    the tests that only read a page load it once. Its screenshot lands in test-artifacts."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    seen = {}
+
+    def read(name, width):
+        with window(browser, server) as open_:
+            page = open_(name, width)
+            page.wait_for_load_state("networkidle")
+            math = page.locator(".math")
+            if math.count():
+                page.evaluate("() => MathJax.startup.promise.then(() => true)")
+            visited = Visit(
+                titles=page.locator("article section h1").count(), errors=open_.errors,
+                foreign=open_.foreign,
+                scroll_width=page.evaluate("document.scrollingElement.scrollWidth"),
+                formulas=math.count(),
+                untypeset=page.locator(".math:not(:has(mjx-container))").all_inner_texts(),
+                contents=article_contents(page), prose=page.evaluate(PROSE),
+                parts=page.locator(".bd-sidebar-primary p.caption").all_inner_texts(),
+                text=page.locator("article").inner_text(),
+                title=page.locator("article h1").first.inner_text(),
+                colab={a.get_attribute("href")
+                       for a in page.locator("a[href*='colab.research.google.com']").all()},
+                lang=page.locator("html").get_attribute("lang"), url=page.url,
+                **{key: urljoin(page.url, page.locator(selector).get_attribute("href"))
+                   for key, selector in [("alternate", "link[rel=alternate][hreflang]"),
+                                         ("switcher", "a.edition-switcher")]})
+            suffix = "-phone" if width == PHONE else ""
+            page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}{suffix}.png"),
+                            full_page=True)
+        return visited
+
+    def visit_(name, width=1280):
+        if (name, width) not in seen:
+            seen[name, width] = read(name, width)
+        return seen[name, width]
+
+    return visit_
 
 
 @pytest.mark.parametrize("name", PAGES + KOREAN)
-def test_page_loads_without_errors_from_our_code(open_page, name):
-    page = open_page(name)
-    assert page.locator("article section h1").count() == 1  # one visible title
-    page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}.png"), full_page=True)
-    ours = [e for e in open_page.errors if not any(t in e for t in THEME_ERRORS)]
-    assert ours == []
+def test_page_loads_without_errors_from_our_code(visit, name):
+    page = visit(name)
+    assert page.titles == 1  # one visible title
+    assert [e for e in page.errors if not any(t in e for t in THEME_ERRORS)] == []
 
 
 @pytest.mark.parametrize("name", PAGES + KOREAN)
-def test_page_requests_nothing_from_another_host(open_page, name):
+def test_page_requests_nothing_from_another_host(visit, name):
     """The book works offline: its scripts, styles, fonts and MathJax come from its own server."""
-    page = open_page(name)
-    page.wait_for_load_state("networkidle")  # MathJax fetches fonts after the load event
-    assert open_page.foreign == [], f"{name} requests {open_page.foreign}"
+    assert visit(name).foreign == []
 
 
 @pytest.mark.parametrize("name", PAGES + KOREAN)
-def test_page_fits_a_phone(open_page, name):
-    page = open_page(name, PHONE)
-    width = page.evaluate("document.scrollingElement.scrollWidth")
+def test_page_fits_a_phone(visit, name):
+    width = visit(name, PHONE).scroll_width
     assert width <= PHONE + 1, f"{name} scrolls sideways on a phone: {width} px wide"
-    page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}-phone.png"), full_page=True)
 
 
-def test_every_formula_is_typeset(open_page):
+def test_every_formula_is_typeset(visit):
     """MathJax, served with the book, turns the TeX of every formula into rendered math."""
-    formulas = 0
-    for name in PAGES + KOREAN:
-        page = open_page(name)
-        math = page.locator(".math")
-        if math.count():
-            page.evaluate("() => MathJax.startup.promise.then(() => true)")
-            assert page.locator(".math:not(:has(mjx-container))").all_inner_texts() == [], name
-            formulas += math.count()
-    assert formulas > 0
+    pages = {name: visit(name) for name in PAGES + KOREAN}
+    assert {name: page.untypeset for name, page in pages.items() if page.untypeset} == {}
+    assert sum(page.formulas for page in pages.values()) > 0
 
 
 @pytest.mark.parametrize("width", [1280, PHONE])
@@ -250,30 +314,34 @@ def test_exercise_answers_stay_folded_until_opened(open_page):
 
 
 @pytest.mark.parametrize("edition", ["", "ko/"])
-def test_colab_links_point_to_the_notebook_on_main(open_page, edition):
+def test_colab_links_point_to_the_notebook_on_main(visit, edition):
     """A Korean page opens the Korean notebook (notebooks/ko/), an English page the English one."""
     repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
     slug = repo["url"].removeprefix("https://github.com/")
     for name in [p for p in PAGES if p.startswith("notebooks/")]:
-        page = open_page(edition + name)
         notebook = name.replace("notebooks/", f"notebooks/{edition}")
         want = f"https://colab.research.google.com/github/{slug}/blob/main/{notebook}.ipynb"
-        launch = page.locator("a[href*='colab.research.google.com']")
-        hrefs = {launch.nth(i).get_attribute("href") for i in range(launch.count())}
-        assert hrefs == {want}, hrefs  # the header's launch button and the notebook's own link
+        # the header's launch button and the notebook's own link
+        assert visit(edition + name).colab == {want}
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_switcher_leads_to_the_same_page_in_the_other_language_and_back(open_page, name):
-    page = open_page(name)
-    assert page.locator("html").get_attribute("lang") == "en"
-    alternate = page.locator("link[rel=alternate][hreflang=ko]").get_attribute("href")
-    assert urljoin(page.url, alternate).endswith(f"/ko/{name}.html")
+def test_switcher_leads_to_the_same_page_in_the_other_language_and_back(visit, name):
+    english, korean = visit(name), visit(f"ko/{name}")
+    assert (english.lang, korean.lang) == ("en", "ko") and HANGUL.search(korean.title)
+    assert english.url.endswith(f"/{name}.html") and korean.url.endswith(f"/ko/{name}.html")
+    assert english.alternate == english.switcher == korean.url
+    assert korean.alternate == korean.switcher == english.url
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+def test_switcher_is_a_button_that_works(open_page, width):
+    """In the header's one row, as its label or on a phone its short label."""
+    page = open_page("notebooks/random_search", width)
     english = page.url
     page.locator("a.edition-switcher").click()
-    page.wait_for_url(english.replace(f"/{name}.html", f"/ko/{name}.html"))
+    page.wait_for_url(english.replace("/notebooks/", "/ko/notebooks/"))
     assert page.locator("html").get_attribute("lang") == "ko"
-    assert HANGUL.search(page.locator("article h1").first.inner_text())
     page.locator("a.edition-switcher").click()
     page.wait_for_url(english)
     assert page.locator("html").get_attribute("lang") == "en"
@@ -288,9 +356,9 @@ def article_contents(page):
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_korean_page_shows_the_english_code_and_outputs(open_page, name):
-    english, korean = article_contents(open_page(name)), article_contents(open_page(f"ko/{name}"))
-    assert korean == english
+def test_korean_page_shows_the_english_code_and_outputs(visit, name):
+    english = visit(name).contents
+    assert visit(f"ko/{name}").contents == english
     assert len(english[0]) + len(english[1]) > 0 or name.startswith("book/")
 
 
@@ -307,22 +375,20 @@ PROSE = """() => [...document.querySelectorAll(
 
 
 @pytest.mark.parametrize("name", KOREAN)
-def test_korean_page_leaves_no_prose_in_english(open_page, name):
+def test_korean_page_leaves_no_prose_in_english(visit, name):
     """Names, code and citations aside, a Korean page's text is Korean: a piece of prose of
     four English words or more without Hangul is a paragraph left untranslated."""
-    page = open_page(name)
-    english = [text for text in page.evaluate(PROSE)
+    page = visit(name)
+    english = [text for text in page.prose
                if len(re.findall(r"[A-Za-z]{2,}", text)) >= 4 and not HANGUL.search(text)]
     assert english == []
-    captions = page.locator(".bd-sidebar-primary p.caption").all_inner_texts()  # the parts
-    assert len(captions) == len(TOC["parts"]) and all(HANGUL.search(c) for c in captions)
+    assert len(page.parts) == len(TOC["parts"]) and all(HANGUL.search(c) for c in page.parts)
 
 
 @pytest.mark.parametrize("noun", ["학습률", "발산", "클러스터"])
-def test_korean_search_finds_every_page_that_uses_a_noun_with_a_particle(open_page, noun):
+def test_korean_search_finds_every_page_that_uses_a_noun_with_a_particle(open_page, visit, noun):
     """Sphinx has no Korean search: its index would hold 학습률을 and 학습률이, not 학습률."""
-    expected = {name for name in KOREAN
-                if re.search(f"{noun}[\\uac00-\\ud7a3]", open_page(name).locator("article").inner_text())}
+    expected = {name for name in KOREAN if re.search(f"{noun}[\\uac00-\\ud7a3]", visit(name).text)}
     assert expected, f"no page uses {noun} with a particle"
     page = open_page("ko/search", query=f"?q={noun}")
     page.wait_for_function("() => Search._pulse_status === -1")  # every hit listed
