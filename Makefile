@@ -41,13 +41,14 @@ colab-links: $(STAMP)
 	$(PY) tools/colab_links.py
 
 # The exact versions of constraints.txt, within the ranges of requirements.txt. uv installs
-# them: 35 s against pip's 140 s on 2 cores, since it unpacks torch's 5.5 GB in parallel and
-# leaves the bytecode to the first import.
+# them in about a minute on 2 cores, where pip takes 2.5: it unpacks torch's 5.5 GB in
+# parallel. It compiles the bytecode too, once: else the processes that start together (Ray's
+# workers, the emulated machines' kernels) would each compile the same modules.
 UV := $(VENV)/bin/uv pip install --quiet --python
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet uv -c constraints.txt
-	$(UV) $(PY) -r requirements.txt -c constraints.txt
+	$(UV) $(PY) --compile-bytecode -r requirements.txt -c constraints.txt
 	$(UV) $(PY) --no-deps d2l==1.0.3 -e .
 	touch $@
 
