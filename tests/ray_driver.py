@@ -1,5 +1,5 @@
-"""Small Ray Tune searches, run by tests/test_ray.py inside a network namespace that has
-only loopback. Prints one JSON line with what the test checks."""
+"""Small Ray Tune searches, run by tests/test_ray.py on its cluster (RAY_ADDRESS), inside a
+network namespace that has only loopback. Prints one JSON line with what the test checks."""
 import json
 import os
 import sys
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ray import tune
 
-from hpobook.distributed import tune_trials
+from hpobook.distributed import connect, tune_trials
 from hpobook.space import SearchSpace, Hyperparameter
 
 SPACE = SearchSpace([Hyperparameter("learning_rate", "float", 1e-3, 1, log=True)])
@@ -55,13 +55,11 @@ def main(mode, storage):
     storage = Path(storage)
     log_dir = storage / "runs"
     log_dir.mkdir(parents=True, exist_ok=True)
+    connect()  # RAY_ADDRESS
     if mode == "two-nodes":
-        from hpobook.distributed import connect
-        connect()  # RAY_ADDRESS
         out = summary(tuner(storage, log_dir, 4).fit(), log_dir)
         out["cluster_nodes"] = len([n for n in ray.nodes() if n["Alive"]])
     else:  # restore: the first run loses trial 2, Tuner.restore finishes the experiment
-        ray.init(num_cpus=2, include_dashboard=False)
         first = tuner(storage, log_dir, 4, fail_once=2).fit()
         out = {"first_errors": sum(r.error is not None for r in first)}
         try:

@@ -37,11 +37,6 @@ def in_namespace(script, timeout):
                           capture_output=True, text=True, timeout=timeout, env=ENV)
 
 
-def driver_output(run):
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    return json.loads(run.stdout.strip().splitlines()[-1])
-
-
 def test_unreachable_cluster_fails_within_seconds():
     start = time.monotonic()
     with pytest.raises(ConnectionError, match="no Ray cluster answers at 127.0.0.1:9"):
@@ -68,34 +63,55 @@ def test_the_tests_stop_only_the_ray_processes_they_started(tmp_path):
         own.kill()
 
 
-def test_restore_finishes_an_interrupted_experiment(tmp_path):
-    run = in_namespace(f"{sys.executable} {DRIVER} restore {tmp_path}", timeout=600)
-    out = driver_output(run)
-    assert out["first_errors"] == 1  # trial 2 was interrupted
-    assert "1 trial(s) did not report 'error'" in out["tune_trials_refusal"]
-    assert out["trials"] == [0, 1, 2, 3] and not any(out["errors"])
-    assert out["runs"] == {"0": 1, "1": 1, "2": 2, "3": 1}  # only the lost trial ran again
-
-
-def test_two_node_cluster_runs_trials_on_both_nodes(tmp_path):
-    """The steps of the "Scaling out" page: a token, a head node, a worker joining it, and a
-    driver with RAY_ADDRESS; a driver with another token is refused."""
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """The steps of the "Scaling out" page, taken once for the tests below: a token, a head
+    node, a worker joining it; a driver with another token (ray.init retries for 20 s, so it
+    runs beside the others), and two drivers with RAY_ADDRESS, one for each search of
+    tests/ray_driver.py. Their outputs are in the returned folder."""
+    folder = tmp_path_factory.mktemp("cluster")
     script = f"""
-export RAY_AUTH_MODE=token HOME={tmp_path}
+set -e
+export RAY_AUTH_MODE=token HOME={folder}
 trap '{RAY} stop --force >/dev/null 2>&1' EXIT
 {RAY} get-auth-token --generate >/dev/null 2>&1
 {RAY} start --head --port=6399 --num-cpus=1 --include-dashboard=false --disable-usage-stats >/dev/null
 {RAY} start --address=127.0.0.1:6399 --num-cpus=1 >/dev/null
 RAY_AUTH_TOKEN=not-the-token RAY_ADDRESS=127.0.0.1:6399 timeout 120 \\
-  {sys.executable} -c 'import ray; ray.init()' >{tmp_path}/stranger.log 2>&1
-RAY_ADDRESS=127.0.0.1:6399 {sys.executable} {DRIVER} two-nodes {tmp_path}
+  {sys.executable} -c 'import ray; ray.init()' >{folder}/stranger.log 2>&1 &
+stranger=$!
+export RAY_ADDRESS=127.0.0.1:6399
+{sys.executable} {DRIVER} two-nodes {folder}/two-nodes >{folder}/two-nodes.log
+{sys.executable} {DRIVER} restore {folder}/restore >{folder}/restore.log
+wait $stranger || true  # refused
 """
-    out = driver_output(in_namespace(script, timeout=600))
+    run = in_namespace(script, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    return folder
+
+
+def driver_output(cluster, search):
+    return json.loads((cluster / f"{search}.log").read_text().strip().splitlines()[-1])
+
+
+def test_two_node_cluster_runs_trials_on_both_nodes(cluster):
+    out = driver_output(cluster, "two-nodes")
     assert out["cluster_nodes"] == 2
     assert len(out["nodes"]) == 2  # trials ran on both nodes
     assert out["trials"] == [0, 1, 2, 3] and not any(out["errors"])
     assert out["runs"] == {"0": 1, "1": 1, "2": 1, "3": 1}  # every trial finished once
-    assert "InvalidAuthToken" in (tmp_path / "stranger.log").read_text()
+
+
+def test_a_driver_with_another_token_is_refused(cluster):
+    assert "InvalidAuthToken" in (cluster / "stranger.log").read_text()
+
+
+def test_restore_finishes_an_interrupted_experiment(cluster):
+    out = driver_output(cluster, "restore")
+    assert out["first_errors"] == 1  # trial 2 was interrupted
+    assert "1 trial(s) did not report 'error'" in out["tune_trials_refusal"]
+    assert out["trials"] == [0, 1, 2, 3] and not any(out["errors"])
+    assert out["runs"] == {"0": 1, "1": 1, "2": 2, "3": 1}  # only the lost trial ran again
 
 
 @pytest.mark.parametrize("address, host, port", [
