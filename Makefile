@@ -55,7 +55,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 # Refresh constraints.txt: the newest versions that requirements.txt allows, installed fresh.
 LOCK := _build/lock-venv
 lock: $(STAMP)
-	rm -rf $(LOCK) && python3 -m venv $(LOCK)
+	rm -rf $(LOCK) && python3 -m venv --without-pip $(LOCK)
 	$(UV) $(LOCK)/bin/python -r requirements.txt uv
 	$(UV) $(LOCK)/bin/python --no-deps d2l==1.0.3
 	{ sed -n 1,2p constraints.txt; $(VENV)/bin/uv pip freeze --python $(LOCK)/bin/python; } > constraints.new
