@@ -6,9 +6,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
-import urllib.request
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -133,8 +133,8 @@ class Visit:
     colab: set  # the Colab links' targets
     lang: str
     url: str
-    alternate: str  # the other edition's page, as the head announces it, and as the switcher
-    switcher: str  # in the header links to it
+    alternate: str  # the other edition's page, as the head announces it
+    switcher: str  # the page the header's language switcher links to
 
 
 @pytest.fixture(scope="session")

@@ -28,9 +28,8 @@ def start(isa, threads, folder):
     startup = folder / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "threads.py").write_text(f"import torch\ntorch.set_num_threads({threads})\n")
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "IPYTHONDIR": str(folder)}
-    if isa:
-        env["ATEN_CPU_CAPABILITY"] = isa
+    env = {**os.environ, "ATEN_CPU_CAPABILITY": isa, "OMP_NUM_THREADS": str(threads),
+           "IPYTHONDIR": str(folder)}
     with open(folder / "output.txt", "w") as output:  # a file: a pipe left unread would block
         return subprocess.Popen([sys.executable, "-m", "pytest", "-q", "--tb=short", *NOTEBOOKS],
                                 cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -38,14 +37,11 @@ def start(isa, threads, folder):
 
 @pytest.fixture(scope="module")
 def emulated(tmp_path_factory):
-    """The output and exit status of the run of a setting; the first call starts them all."""
-    runs, folders = {}, {}
+    """Starts every setting's run; ``emulated(setting)`` waits for its exit status and output."""
+    folders = {setting: tmp_path_factory.mktemp("emulated") for setting in SETTINGS}
+    runs = {setting: start(*setting, folder) for setting, folder in folders.items()}
 
     def result(setting):
-        if not runs:
-            for each in SETTINGS:
-                folders[each] = tmp_path_factory.mktemp("emulated")
-                runs[each] = start(*each, folders[each])
         returncode = runs[setting].wait(timeout=900)
         return returncode, (folders[setting] / "output.txt").read_text()
 
@@ -57,11 +53,11 @@ def emulated(tmp_path_factory):
 
 
 @pytest.mark.parametrize("isa, threads", SETTINGS,
-                         ids=[f"{isa or 'own'}-{threads}threads" for isa, threads in SETTINGS])
+                         ids=[f"{isa}-{threads}threads" for isa, threads in SETTINGS])
 def test_notebook_outputs_hold_on_an_emulated_machine(isa, threads, emulated):
     returncode, output = emulated((isa, threads))
     lines = output.splitlines()
     assert returncode == 0, "\n".join(
-        [f"under ATEN_CPU_CAPABILITY={isa or '(this machine)'}, OMP_NUM_THREADS={threads}:"]
+        [f"under ATEN_CPU_CAPABILITY={isa}, OMP_NUM_THREADS={threads}:"]
         + [line for line in lines if "committed" in line or line.startswith("FAILED")][:40]
         + lines[-1:])
