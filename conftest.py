@@ -11,7 +11,9 @@
 import os
 import platform
 import re
+import shutil
 import socket
+import tempfile
 from dataclasses import dataclass
 
 import pytest
@@ -134,6 +136,16 @@ def _differing_lines(test, ref, where, most=10):
 
 
 IPyNbCell.compare_outputs = compare_outputs
+
+
+def pytest_configure(config):
+    if "RAY_TMPDIR" not in os.environ:  # Ray's sessions, else left in /tmp/ray
+        os.environ["RAY_TMPDIR"] = config.ray_files = tempfile.mkdtemp(prefix="ray-")
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "ray_files"):
+        shutil.rmtree(config.ray_files, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items):

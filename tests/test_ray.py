@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,14 +28,18 @@ NAMESPACES = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-chi
 def in_namespace(script, timeout):
     """Run ``script`` with bash in new network and process namespaces: only loopback is up,
     and only the processes the script starts are seen, so its `ray stop` stops only those.
+    Ray's files, the address of the last cluster started among them, go to a temporary folder
+    of its own: a `ray.init()` outside never finds this cluster, nor the script another one.
     When the script ends, or the test kills it at ``timeout``, every process it left dies."""
     if shutil.which("unshare") is None or shutil.which("ip") is None:
         pytest.skip("needs unshare and ip (util-linux, iproute2)")
     probe = subprocess.run([*NAMESPACES, "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip(f"cannot make network and process namespaces: {probe.stderr.decode().strip()}")
-    return subprocess.run([*NAMESPACES, "bash", "-c", "ip link set lo up\n" + script],
-                          capture_output=True, text=True, timeout=timeout, env=ENV)
+    with tempfile.TemporaryDirectory(prefix="ray-") as files:  # short: Ray's socket paths
+        return subprocess.run([*NAMESPACES, "bash", "-c", "ip link set lo up\n" + script],
+                              capture_output=True, text=True, timeout=timeout,
+                              env={**ENV, "RAY_TMPDIR": files})
 
 
 def test_unreachable_cluster_fails_within_seconds():
@@ -131,9 +136,12 @@ def test_an_address_without_a_port_is_refused_with_the_forms_that_work(address):
 
 
 def test_auto_without_a_local_cluster_says_how_to_start_one():
-    with pytest.raises(ConnectionError, match="no Ray cluster runs on this machine") as info:
-        connect("auto")
-    assert "--port=auto" not in str(info.value)
+    """Where no Ray runs: in a namespace, which neither a developer's own cluster nor the
+    Ray of a test running beside this one can be seen from."""
+    run = in_namespace(f"{sys.executable} -c 'from hpobook.distributed import connect; "
+                       "connect(\"auto\")'", timeout=120)
+    assert "ConnectionError: no Ray cluster runs on this machine" in run.stderr, run.stderr[-2000:]
+    assert "--port=auto" not in run.stderr
 
 
 def test_unreachable_ipv6_cluster_is_reported_with_its_port():
