@@ -16,8 +16,9 @@ LOOPBACK := tools/loopback-only
 book: $(STAMP) data
 	$(LOOPBACK) $(PY) tools/book.py build
 
+# Two pytest-xdist workers, one per core of the CI machine (conftest.py orders their work).
 test: $(STAMP) data browser
-	$(LOOPBACK) $(VENV)/bin/pytest
+	$(LOOPBACK) $(VENV)/bin/pytest -n 2
 
 # Re-execute the committed notebooks in place, top to bottom, after changing them. Then drop
 # the live widgets' state: with it, the book's pages would load the widget manager from a CDN

@@ -7,6 +7,10 @@
 2. Where this process sees more than loopback, skip what would start Ray, which listens on
    every interface it finds and announces the machine's address. `tools/loopback-only` (as
    `make test` runs pytest) gives a network namespace where only 127.0.0.1 exists.
+3. `make test` runs two pytest-xdist workers, one per core, each computing with one torch
+   thread (two processes of two threads each on two cores slow each other about tenfold). A
+   file runs in one worker (a notebook's cells share a kernel), the slowest first, so that the
+   two finish about together.
 """
 import os
 import platform
@@ -14,7 +18,7 @@ import re
 import shutil
 import socket
 import tempfile
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 import pytest
 from nbval.plugin import IPyNbCell
@@ -27,6 +31,14 @@ collect_ignore = ["notebooks/ko"]
 LOOPBACK_ONLY = [name for _, name in socket.if_nameindex()] == ["lo"]
 STARTS_RAY = {"scaling_out.ipynb"}
 MARKED = re.compile(APPROX + r" ?([-+]?\d+(?:\.\d+)?)(%?)")
+# Files in the order the workers take them, the slowest first (in `make test`, each emulated
+# machine about 105 s, the book's tests 140, down to 20); the others follow. The book's tests
+# share one worker: both build into _build.
+SLOWEST_FIRST = ["tests/test_machines.py", "book", "notebooks/exercises.ipynb",
+                 "notebooks/scaling_out.ipynb", "notebooks/objective.ipynb", "tests/test_ray.py",
+                 "notebooks/random_search.ipynb", "notebooks/configuration_space.ipynb"]
+BOOK = {"tests/test_book.py", "tests/test_korean.py"}
+ALONE = {"tests/test_machines.py"}  # each test on its own
 SETTINGS = ("ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "MKL_CBWR",
             "ONEDNN_MAX_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS")
 
@@ -52,7 +64,7 @@ class Deviation:
                 f"off by {self.distance:.4g} > tolerance {self.tolerance}")
 
 
-DEVIATIONS = []  # every marked value compared in this session
+DEVIATIONS = []  # every marked value compared in this session, wherever its cell ran
 
 
 def machine():
@@ -64,9 +76,10 @@ def machine():
     return f"{cpu}, {' '.join(settings) or 'no emulation settings'}"
 
 
-def _reconcile_text(computed, committed, cell, where, tolerance):
+def _reconcile_text(computed, committed, cell, where, tolerance, compared):
     """``computed`` with each marked number replaced by the committed one where the two
-    agree within ``tolerance`` (then nbval compares the rest exactly)."""
+    agree within ``tolerance`` (then nbval compares the rest exactly); each comparison is
+    appended to ``compared``."""
     ours, theirs = list(MARKED.finditer(computed)), list(MARKED.finditer(committed))
     if not theirs or [m[2] for m in ours] != [m[2] for m in theirs]:
         return computed  # nbval's exact comparison reports the difference
@@ -80,17 +93,18 @@ def _reconcile_text(computed, committed, cell, where, tolerance):
                              f"for the unit {old[2]!r} of {old[0]!r}")
         deviation = Deviation(cell, f"{where}, line {line} ({context[:70]!r})", float(old[1]),
                               float(new[1]), unit_tolerance)
-        DEVIATIONS.append(deviation)
+        compared.append(deviation)
         pieces += [computed[end:new.start()], old[0] if deviation.within else new[0]]
         end = new.end()
     return "".join(pieces) + computed[end:]
 
 
-def _reconcile(computed, committed, cell, tolerance, where=""):
+def _reconcile(computed, committed, cell, tolerance, compared, where=""):
     if isinstance(computed, str) and isinstance(committed, str):
-        return _reconcile_text(computed, committed, cell, where.strip(), tolerance)
+        return _reconcile_text(computed, committed, cell, where.strip(), tolerance, compared)
     if isinstance(computed, dict) and isinstance(committed, dict):
-        return type(computed)({k: _reconcile(v, committed[k], cell, tolerance, f"{where} {k}")
+        return type(computed)({k: _reconcile(v, committed[k], cell, tolerance, compared,
+                                             f"{where} {k}")
                                if k in committed else v for k, v in computed.items()})
     return computed
 
@@ -101,9 +115,11 @@ _exact_comparison = IPyNbCell.compare_outputs
 def compare_outputs(self, test, ref, skip_compare=None):
     tolerance = self.cell.metadata.get("tolerance", ERROR_TOLERANCE)
     where = f"{self.parent.path.name} cell {self.cell_num}"
-    first = len(DEVIATIONS)
-    test = [_reconcile(t, r, where, tolerance) for t, r in zip(test, ref)] + test[len(ref):]
-    too_far = [d for d in DEVIATIONS[first:] if not d.within]
+    compared = []
+    test = [_reconcile(t, r, where, tolerance, compared)
+            for t, r in zip(test, ref)] + test[len(ref):]
+    self.user_properties.append(("deviations", [astuple(d) for d in compared]))
+    too_far = [d for d in compared if not d.within]
     if too_far:
         self.comparison_traceback = [
             f"{len(too_far)} machine-dependent value(s) ({APPROX}) outside the tolerance, "
@@ -139,6 +155,9 @@ IPyNbCell.compare_outputs = compare_outputs
 
 
 def pytest_configure(config):
+    """Settings for this process and those it starts: the workers, the notebooks' kernels."""
+    if getattr(config.option, "numprocesses", None):  # before the workers start
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
     if "RAY_TMPDIR" not in os.environ:  # Ray's sessions, else left in /tmp/ray
         os.environ["RAY_TMPDIR"] = config.ray_files = tempfile.mkdtemp(prefix="ray-")
 
@@ -148,7 +167,16 @@ def pytest_unconfigure(config):
         shutil.rmtree(config.ray_files, ignore_errors=True)
 
 
+def group(nodeid):
+    """What one worker runs of the test ``nodeid``: its file, the whole book's tests, or
+    alone, an emulated machine."""
+    path = nodeid.split("::")[0]
+    return "book" if path in BOOK else nodeid if path in ALONE else path
+
+
 def pytest_collection_modifyitems(items):
+    slowest = {name: rank for rank, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: slowest.get(group(item.nodeid).split("::")[0], len(slowest)))
     if LOOPBACK_ONLY:
         return
     skip = pytest.mark.skip(reason="starts Ray, which must stay on loopback: run pytest in a "
@@ -159,6 +187,26 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's
+def pytest_xdist_make_scheduler(config, log):
+    """Each worker takes a whole group at a time, in the order of the collection."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return group(nodeid)
+
+    config.option.loadscopereorder = False
+    return ByGroup(config, log)
+
+
+def pytest_runtest_logreport(report):
+    """Collects the compared values of each cell, from this process or from a worker."""
+    if report.when == "call":
+        DEVIATIONS.extend(Deviation(*fields) for name, value in report.user_properties
+                          if name == "deviations" for fields in value)
+
+
 def pytest_terminal_summary(terminalreporter):
     """Per cell, how far its machine-dependent values moved from the committed ones."""
     if not DEVIATIONS:
@@ -167,7 +215,8 @@ def pytest_terminal_summary(terminalreporter):
     cells = {}
     for d in DEVIATIONS:
         cells.setdefault(d.cell, []).append(d)
-    for cell, found in cells.items():
+    # by notebook (workers run theirs side by side), each in the order of its cells
+    for cell, found in sorted(cells.items(), key=lambda c: c[0].split(" cell ")[0]):
         worst = max(found, key=lambda d: d.distance / d.tolerance)
         terminalreporter.write_line(
             f"{cell}: {len(found)} values, largest move {worst.distance:.4g} "
