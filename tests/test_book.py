@@ -149,13 +149,14 @@ def visit(browser, server):
             page = open_(name, width)
             page.wait_for_load_state("networkidle")
             math = page.locator(".math")
-            if math.count():
+            formulas = math.count()
+            if formulas:
                 page.evaluate("() => MathJax.startup.promise.then(() => true)")
             visited = Visit(
                 titles=page.locator("article section h1").count(), errors=open_.errors,
                 foreign=open_.foreign,
                 scroll_width=page.evaluate("document.scrollingElement.scrollWidth"),
-                formulas=math.count(),
+                formulas=formulas,
                 untypeset=page.locator(".math:not(:has(mjx-container))").all_inner_texts(),
                 contents=article_contents(page), prose=page.evaluate(PROSE),
                 parts=page.locator(".bd-sidebar-primary p.caption").all_inner_texts(),

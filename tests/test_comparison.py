@@ -21,7 +21,7 @@ def run_notebook(pytester, monkeypatch):
         outputs=[nbformat.v4.new_output("stream", name="stdout", text=COMMITTED)])
     nbformat.write(nbformat.v4.new_notebook(cells=[cell]), pytester.path / "page.ipynb")
 
-    def run(approx, exact="0.1630", *options):
+    def run(approx, exact="0.1630", options=()):
         monkeypatch.setenv("APPROX", approx)
         monkeypatch.setenv("EXACT", exact)
         return pytester.runpytest_subprocess("--nbval", "--nbval-current-env",
@@ -32,7 +32,7 @@ def run_notebook(pytester, monkeypatch):
 @pytest.mark.parametrize("options", [(), ("-n", "1")], ids=["here", "in-a-worker"])
 def test_marked_value_within_tolerance_passes(run_notebook, options):
     """The summary lists the move wherever the cell ran (`make test` runs xdist workers)."""
-    result = run_notebook("0.2700", "0.1630", *options)
+    result = run_notebook("0.2700", options=options)
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["page.ipynb cell 0: 1 values, largest move 0.07 (tolerance 0.08)"])
 
