@@ -1,6 +1,6 @@
 """Loaded for every test path (tests/ and the notebooks).
 
-1. nbval compares every output exactly, except numbers marked ``≈`` (see ``hpobook.repro``):
+1. nbval compares every output exactly, except numbers marked ``†`` (see ``hpobook.repro``):
    those depend on the machine, and must lie within a tolerance of the committed value:
    ``hpobook.repro.ERROR_TOLERANCE``, or the cell's ``tolerance`` metadata, a number or one
    per unit (``{"": 0.002, "%": 10}``: percentages are compared in percentage points).
@@ -23,14 +23,14 @@ from dataclasses import astuple, dataclass
 import pytest
 from nbval.plugin import IPyNbCell
 
-from hpobook.repro import APPROX, ERROR_TOLERANCE
+from hpobook.repro import ERROR_TOLERANCE, MARK
 
 # The Korean notebooks have the English ones' code and outputs (tests/test_korean.py): nbval
 # runs each notebook once.
 collect_ignore = ["notebooks/ko"]
 LOOPBACK_ONLY = [name for _, name in socket.if_nameindex()] == ["lo"]
 STARTS_RAY = {"scaling_out.ipynb"}
-MARKED = re.compile(APPROX + r" ?([-+]?\d+(?:\.\d+)?)(%?)")
+MARKED = re.compile(r"([-+]?\d+(?:\.\d+)?)(%?)" + MARK)
 # Files in the order the workers take them, the slowest first (in `make test`, each emulated
 # machine about 105 s, the book's tests 140, down to 20); the others follow. The book's tests
 # share one worker: both build into _build.
@@ -122,7 +122,7 @@ def compare_outputs(self, test, ref, skip_compare=None):
     too_far = [d for d in compared if not d.within]
     if too_far:
         self.comparison_traceback = [
-            f"{len(too_far)} machine-dependent value(s) ({APPROX}) outside the tolerance, "
+            f"{len(too_far)} machine-dependent value(s) ({MARK}) outside the tolerance, "
             f"computed on {machine()}:", *[f"  {d}" for d in too_far]]
         return False
     if _exact_comparison(self, test, ref, skip_compare):
@@ -139,16 +139,25 @@ def _texts(output):
 
 
 def _differing_lines(test, ref, where, most=10):
-    """The first lines that differ between computed and committed outputs, one per line."""
+    """The first lines that differ between computed and committed outputs, one per line, each
+    shown around its first differing character."""
     found = []
     for computed, committed in zip(test, ref):
         new, old = _texts(computed), _texts(committed)
         for field in new.keys() & old.keys():
             for number, (a, b) in enumerate(zip(new[field].splitlines(), old[field].splitlines()), 1):
                 if a != b:
-                    found.append(f"  {where} {field}, line {number}: committed {b.strip()[:90]!r}, "
-                                 f"computed {a.strip()[:90]!r}")
+                    found.append(f"  {where} {field}, line {number}: committed {_around(b, a)!r}, "
+                                 f"computed {_around(a, b)!r}")
     return found[:most]
+
+
+def _around(line, other, width=30):
+    """``line`` from ``width`` characters before its first difference from ``other`` to
+    ``width`` after, with ``…`` where it is cut."""
+    first = next((i for i, (x, y) in enumerate(zip(line, other)) if x != y), min(len(line), len(other)))
+    start, end = max(0, first - width), first + width
+    return "…" * (start > 0) + line[start:end] + "…" * (end < len(line))
 
 
 IPyNbCell.compare_outputs = compare_outputs
@@ -211,7 +220,7 @@ def pytest_terminal_summary(terminalreporter):
     """Per cell, how far its machine-dependent values moved from the committed ones."""
     if not DEVIATIONS:
         return
-    terminalreporter.section(f"machine-dependent values ({APPROX}), computed on {machine()}")
+    terminalreporter.section(f"machine-dependent values ({MARK}), computed on {machine()}")
     cells = {}
     for d in DEVIATIONS:
         cells.setdefault(d.cell, []).append(d)

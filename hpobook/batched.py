@@ -159,6 +159,29 @@ def trial_threads(num_trials):
         torch.set_num_threads(before)
 
 
+def _group_products(stacked):
+    """Per step, the two matrix products of all groups at once, on ``stacked`` weights of
+    shape (groups, rows, columns): the logits ``W x^T``, and the update ``W -= R x`` in place.
+    For a single group, the plain matrix product, which runs 10-15% faster on 2 cores."""
+    if len(stacked) > 1:
+        return (lambda x: torch.bmm(stacked, x.transpose(1, 2)),
+                lambda R, x: stacked.baddbmm_(R, x, alpha=-1))
+    W = stacked[0]
+    return (lambda x: torch.mm(W, x[0].T).unsqueeze(0),
+            lambda R, x: W.addmm_(R[0], x[0], alpha=-1))
+
+
+def seed_groups(seeds):
+    """The trials grouped by seed, as ``(order, size)``: ``order`` lists the trials group by
+    group, each group ``size`` trials long. Trials that share a seed share their minibatches
+    and initial weights, so a group trains as one model of ``size`` x 10 classes. Groups of
+    unequal size train one trial per group."""
+    _, group, counts = np.unique(seeds, return_inverse=True, return_counts=True)
+    if (counts != counts[0]).any():
+        return np.arange(len(seeds)), 1
+    return np.argsort(group, kind="stable"), int(counts[0])
+
+
 def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=8,
                   weight_decay=0.0, device="cpu"):
     """Train one softmax regression per learning rate, all in one pass, by minibatch SGD
@@ -166,8 +189,10 @@ def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=
     :class:`TrainedSoftmax`. ``seeds`` (one per trial, or one for all) fixes each trial's
     initialisation and minibatch order: they are the ones that ``torch.manual_seed(seed)``
     gives the chapter's objective on :class:`~hpobook.objective.TensorFashionMNIST`, so both
-    compute the same run up to floating point. Runs on the CPU, where the book's outputs
-    were computed, unless ``device`` names another (``device="cuda"``)."""
+    compute the same run up to floating point. Trials that share a seed (:func:`seed_groups`)
+    gather each minibatch once, and compute their logits and their update as one matrix
+    product each. Runs on the CPU, where the book's outputs were computed, unless ``device``
+    names another (``device="cuda"``)."""
     data = data if data is not None else load_fashion_mnist()
     lrs, seeds = _check(learning_rates, seeds, batch_size, max_epochs, len(data.y_train))
     device = torch.device(device)
@@ -175,43 +200,54 @@ def train_softmax(learning_rates, seeds=0, data=None, batch_size=16, max_epochs=
     Y = torch.nn.functional.one_hot(data.y_train, NUM_CLASSES).float().to(device)
     num_train, num_columns = X.shape
     K = len(lrs)
-    generators = [torch.Generator().manual_seed(int(s)) for s in seeds]
-    step_sizes = torch.tensor(lrs / batch_size, dtype=torch.float32, device=device).view(K, 1, 1)
+    order, M = seed_groups(seeds)  # G groups of M trials, the trials in `order`
+    G, C = K // M, NUM_CLASSES
+    generators = [torch.Generator().manual_seed(int(s)) for s in seeds[order][::M]]
+    step_sizes = torch.tensor(lrs[order] / batch_size, dtype=torch.float32,
+                              device=device).view(G, M, 1, 1)
     decay = np.broadcast_to(np.asarray(weight_decay, dtype=np.float64), lrs.shape)
-    shrink = torch.tensor(1 - lrs * decay, dtype=torch.float32, device=device).view(K, 1, 1)
-    last_loss = torch.zeros(K, dtype=torch.float64, device=device)
+    shrink = torch.tensor((1 - lrs * decay)[order], dtype=torch.float32,
+                          device=device).view(G, M, 1, 1)
+    last_loss = torch.zeros(G, M, dtype=torch.float64, device=device)
     decaying = bool(decay.any())
     # as many steps at a time as fit CHUNK_FLOATS, into the same memory each time, which
     # stays in the cache
-    steps_per_chunk = max(1, CHUNK_FLOATS // (batch_size * K * num_columns))
-    gathered = torch.empty(steps_per_chunk * K * batch_size, num_columns, device=device)
+    steps_per_chunk = max(1, CHUNK_FLOATS // (batch_size * G * num_columns))
+    gathered = torch.empty(steps_per_chunk * G * batch_size, num_columns, device=device)
     with _flush_denormal(), trial_threads(K), torch.inference_mode():
         for epoch in range(max_epochs):
-            order = torch.stack([torch.randperm(num_train, generator=g) for g in generators])
+            rows_of = torch.stack([torch.randperm(num_train, generator=g) for g in generators])
             if epoch == 0:  # as in d2l: the first shuffle, then LazyLinear's initialisation
                 W = _init(num_columns - 1 - PAD, generators).to(device)
+                W = W[:, None].expand(G, M, C, num_columns).contiguous()
+                # a group's trials one above the other, as one model
+                logits_of, update = _group_products(W.view(G, M * C, num_columns))
             last = epoch == max_epochs - 1
-            for rows in _minibatch_rows(order.to(device), batch_size, steps_per_chunk):
+            for rows in _minibatch_rows(rows_of.to(device), batch_size, steps_per_chunk):
                 index = rows.view(-1)
                 xc = torch.index_select(X, 0, index, out=gathered[:len(index)])
                 xc = xc.view(*rows.shape, num_columns)
-                yc = Y.index_select(0, index).view(*rows.shape, NUM_CLASSES)
+                yc = Y.index_select(0, index).view(*rows.shape, C)
                 scale = step_sizes if rows.shape[2] == batch_size else \
                     step_sizes * batch_size / rows.shape[2]
-                for xb, yb in zip(xc, yc.transpose(2, 3)):
-                    logits = torch.bmm(W, xb.transpose(1, 2))  # (K, classes, batch)
+                for xb, yb in zip(xc, yc.transpose(2, 3).unsqueeze(2)):
+                    # (G, M, classes, batch): the logits of a group's trials, one product
+                    logits = logits_of(xb).view(G, M, C, -1)
                     if last:
-                        log_p = logits.log_softmax(1)
-                        last_loss -= (log_p * yb).sum((1, 2)).double()
+                        log_p = logits.log_softmax(2)
+                        last_loss -= (log_p * yb).sum((2, 3)).double()
                         residual = log_p.exp_().sub_(yb)
                     else:
-                        residual = logits.softmax(1).sub_(yb)
+                        residual = logits.softmax(2).sub_(yb)
                     residual.mul_(scale)  # lr * d(mean loss)/d(logits)
                     if decaying:
                         W.mul_(shrink)
-                    W.baddbmm_(residual, xb, alpha=-1)
-    W = W[:, :, :num_columns - PAD].clone()  # unpadded, and a normal tensor again
-    return TrainedSoftmax(W, (last_loss / num_train).cpu().numpy())
+                    update(residual.view(G, M * C, -1), xb)
+    trained = torch.empty(K, C, num_columns - PAD, device=device)
+    trained[torch.from_numpy(order)] = W.view(K, C, num_columns)[:, :, :num_columns - PAD]
+    losses = np.empty(K)
+    losses[order] = (last_loss.view(K) / num_train).cpu().numpy()
+    return TrainedSoftmax(trained, losses)
 
 
 def softmax_validation_errors(learning_rates, seeds=0, data=None, batch_size=16,

@@ -7,7 +7,7 @@ from matplotlib import pyplot as plt
 
 from .batched import softmax_validation_errors, train_softmax
 from .data import load_fashion_mnist
-from .repro import APPROX, machine_dependent
+from .repro import machine_dependent, shown
 from .space import LEARNING_RATE_SPACE
 
 LEARNING_RATE = LEARNING_RATE_SPACE["learning_rate"].to_scipy()  # loguniform(1e-4, 1)
@@ -27,9 +27,8 @@ class Trial:
 
     def __str__(self):
         note = "  (training diverged)" if self.diverged else ""
-        sign = APPROX if self.machine_dependent else "="
         return (f"Trial {self.number}: learning_rate = {self.learning_rate:.6f}, "
-                f"validation_error {sign} {self.error:.4f}{note}")
+                f"validation_error = {shown(self.error, self.machine_dependent)}{note}")
 
 
 def make_trials(learning_rates, errors, diverged, start=0):
@@ -45,9 +44,13 @@ def check_num_trials(num_trials):
     return int(num_trials)
 
 
-def best_so_far(errors):
-    """The lowest error among the first 1, 2, ... trials."""
-    return np.minimum.accumulate(np.asarray(errors, dtype=float))
+def best_so_far(errors, diverged=None):
+    """The lowest error among the first 1, 2, ... trials, leaving out those whose training
+    diverged (infinite until a trial converges)."""
+    errors = np.asarray(errors, dtype=float)
+    if diverged is not None:
+        errors = np.where(diverged, np.inf, errors)
+    return np.minimum.accumulate(errors)
 
 
 class CachedRandomSearch:
@@ -113,25 +116,33 @@ class CachedRandomSearch:
 
 
 def best_trial(trials):
-    """The trial with the lowest error (the first, on ties)."""
-    return min(trials, key=lambda t: t.error)
+    """The trial with the lowest error (the first, on ties) among those whose training did
+    not diverge: a diverged run still has an error, but its weights are no model to choose."""
+    converged = [t for t in trials if not t.diverged]
+    if not converged:
+        raise ValueError(f"all {len(trials)} trials diverged, so there is no configuration to "
+                         "choose: search lower learning rates")
+    return min(converged, key=lambda t: t.error)
 
 
 def plot_search(trials, axes=None):
     """Validation error against learning rate, and the best error so far per trial."""
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
-    lrs = [t.learning_rate for t in trials]
-    errors = [t.error for t in trials]
+    lrs = np.array([t.learning_rate for t in trials])
+    errors = np.array([t.error for t in trials])
+    diverged = np.array([t.diverged for t in trials])
     best = best_trial(trials)
     left, right = axes
-    left.scatter(lrs, errors, color="C0", label="trial")
+    left.scatter(lrs[~diverged], errors[~diverged], color="C0", label="trial")
+    if diverged.any():
+        left.scatter(lrs[diverged], errors[diverged], color="C1", marker="x", label="diverged")
     left.scatter([best.learning_rate], [best.error], color="C3", marker="*", s=150, label="best")
     left.set(xscale="log", xlim=LEARNING_RATE.support(), xlabel="learning rate",
              ylabel="validation error", title="Objective at each trial")
     left.legend()
     numbers = np.arange(1, len(trials) + 1)
-    right.step(numbers, best_so_far(errors), where="post", color="C3")
+    right.step(numbers, best_so_far(errors, diverged), where="post", color="C3")
     right.plot(numbers, errors, "o", color="C0", alpha=0.5)
     right.set(xlabel="number of trials", ylabel="best validation error so far",
               title="Best so far", xlim=(0.5, len(trials) + 0.5))

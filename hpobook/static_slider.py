@@ -13,10 +13,11 @@ SCRIPT = resources.files(__package__).joinpath("trial_slider.js").read_text()
 
 def static_trial_slider(trials, value=5, element_id="trial-slider"):
     """An HTML slider over the first 1..len(trials) of ``trials`` (computed already)."""
-    # a machine-dependent error travels as the text "≈0.2179" (see hpobook.repro)
+    # a machine-dependent error travels as the text "0.2179†" (see hpobook.repro)
     data = {"lr": [round(t.learning_rate, 8) for t in trials],
             "error": [shown(t.error, True, ".6f") if t.machine_dependent else round(t.error, 6)
                       for t in trials],
+            "diverged": [t.diverged for t in trials],
             "lrRange": [float(v) for v in LEARNING_RATE.support()]}
     payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
     return HTML(

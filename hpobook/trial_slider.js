@@ -10,26 +10,26 @@ function hpobookTrialSlider(root) {
          left: "Validation error vs learning rate",
          lrAxis: "learning rate (log scale)", errorAxis: "validation error",
          right: "Best validation error so far", trialAxis: "number of trials",
-         tip: (i, lr, err) => `trial ${i}: lr ${lr}, error ${err}`,
-         readout: (n, best, lr, sign, err) => `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
-           `learning rate = ${lr}, validation error ${sign} ${err}`},
+         tip: (i, lr, err) => `trial ${i}: lr ${lr}, error ${err}`, diverged: "training diverged",
+         readout: (n, best, lr, err) => `Best of ${n} trial${n > 1 ? "s" : ""}: trial ${best}, ` +
+           `learning rate = ${lr}, validation error = ${err}`},
     ko: {label: "시행 횟수:", inputName: "시행 횟수",
          figure: "학습률에 따른 검증 오류와 지금까지의 최저 오류",
          left: "학습률에 따른 검증 오류", lrAxis: "학습률 (로그 척도)",
          errorAxis: "검증 오류", right: "지금까지의 최저 검증 오류", trialAxis: "시행 횟수",
-         tip: (i, lr, err) => `시행 ${i}: 학습률 ${lr}, 오류 ${err}`,
-         readout: (n, best, lr, sign, err) => `시행 ${n}번 중 최고: 시행 ${best}, ` +
-           `학습률 = ${lr}, 검증 오류 ${sign} ${err}`},
+         tip: (i, lr, err) => `시행 ${i}: 학습률 ${lr}, 오류 ${err}`, diverged: "학습 발산",
+         readout: (n, best, lr, err) => `시행 ${n}번 중 최고: 시행 ${best}, ` +
+           `학습률 = ${lr}, 검증 오류 = ${err}`},
   };
   const words = WORDS[document.documentElement.lang === "ko" ? "ko" : "en"];
   root.querySelector(".trial-slider-label").textContent = words.label;
   root.querySelector("input[type=range]").setAttribute("aria-label", words.inputName);
   root.querySelector("svg").setAttribute("aria-label", words.figure);
   const data = JSON.parse(root.querySelector("script[type='application/json']").textContent);
-  // errors that depend on the machine come as text with "≈" in front
-  const approx = data.error.map(e => typeof e === "string");
-  data.error = data.error.map(e => typeof e === "string" ? parseFloat(e.slice(1)) : e);
-  const errorText = (i) => (approx[i] ? "≈" : "") + data.error[i].toFixed(4);
+  // errors that depend on the machine come as text with the mark "†" after them
+  const marked = data.error.map(e => typeof e === "string");
+  data.error = data.error.map(e => typeof e === "string" ? parseFloat(e) : e);
+  const errorText = (i) => data.error[i].toFixed(4) + (marked[i] ? "†" : "");
   const input = root.querySelector("input[type=range]");
   const svg = root.querySelector("svg");
   const readout = root.querySelector(".trial-slider-readout");
@@ -78,7 +78,9 @@ function hpobookTrialSlider(root) {
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     const shown = data.error.slice(0, n);
-    const best = shown.indexOf(Math.min(...shown));
+    // a trial whose training diverged is drawn, but never ranks as the best
+    const ranked = shown.map((err, i) => data.diverged[i] ? Infinity : err);
+    const best = ranked.indexOf(Math.min(...ranked));
     const logTicks = [];
     for (let e = Math.ceil(logLo); e <= Math.floor(logHi); e++)
       logTicks.push([px(e, logLo, logHi), "1e" + e]);
@@ -88,9 +90,11 @@ function hpobookTrialSlider(root) {
                       transform: `rotate(-90 14 ${mid})`}, words.errorAxis);
     shown.forEach((err, i) => {
       const c = el(left, "circle", {cx: px(Math.log10(data.lr[i]), logLo, logHi), cy: py(err),
-                                    r: i === best ? 7 : 4, fill: i === best ? "#d62728" : "#1f77b4",
+                                    r: i === best ? 7 : 4,
+                                    fill: i === best ? "#d62728" : data.diverged[i] ? "#ff7f0e" : "#1f77b4",
                                     "fill-opacity": i === best ? 1 : 0.7, class: "trial"});
-      el(c, "title", {}, words.tip(i, data.lr[i].toPrecision(3), errorText(i)));
+      el(c, "title", {}, words.tip(i, data.lr[i].toPrecision(3), errorText(i)) +
+                         (data.diverged[i] ? ` (${words.diverged})` : ""));
     });
     const total = data.error.length;
     const trialTicks = [1, Math.ceil(total / 2), total].map(
@@ -98,7 +102,7 @@ function hpobookTrialSlider(root) {
     const right = panel(1, words.right, words.trialAxis, trialTicks);
     let runningBest = Infinity, path = "";
     shown.forEach((err, i) => {
-      runningBest = Math.min(runningBest, err);
+      runningBest = Math.min(runningBest, ranked[i]);
       const x = px(i + 1, 0.5, total + 0.5);
       path += i === 0 ? `M${x},${py(runningBest)}` : `H${x}V${py(runningBest)}`;
       el(right, "circle", {cx: x, cy: py(err), r: 3, fill: "#1f77b4", "fill-opacity": 0.5});
@@ -107,8 +111,7 @@ function hpobookTrialSlider(root) {
     el(right, "path", {d: path, fill: "none", stroke: "#d62728", "stroke-width": 2,
                        class: "best-so-far"});
     count.textContent = String(n);
-    readout.textContent = words.readout(n, best, data.lr[best].toPrecision(4), approx[best] ? "≈" : "=",
-                                        data.error[best].toFixed(4));
+    readout.textContent = words.readout(n, best, data.lr[best].toPrecision(4), errorText(best));
   }
 
   // lay the panels out for the element's width now, and again whenever it changes

@@ -272,7 +272,9 @@ def test_static_slider_redraws_figure_and_readout(open_page):
     assert readout.inner_text().startswith("Best of 30 trials")
     assert svg.locator("circle.trial").count() == 30 and svg.inner_html() != before
     titles = [t.text_content() for t in svg.locator("circle.trial title").all()]
-    assert "error ≈" in titles[7] and "error ≈" not in titles[0]  # lr 0.37 is chaotic, 0.016 not
+    assert titles[7].endswith("†") and not titles[0].endswith("†")  # lr 0.37 is chaotic, 0.016 not
+    assert titles[20].endswith("(training diverged)")  # drawn, but never the best
+    assert "trial 20," not in readout.inner_text()
     page.locator("#trial-slider").screenshot(path=str(ARTIFACTS / "slider-30.png"))
     slider.fill("1")
     assert readout.inner_text().startswith("Best of 1 trial:")

@@ -1,4 +1,4 @@
-"""The notebook comparison itself (conftest.py): exact, except values marked ≈, which pass
+"""The notebook comparison itself (conftest.py): exact, except values marked †, which pass
 within their tolerance and otherwise fail with a message that names the value."""
 from pathlib import Path
 
@@ -7,7 +7,7 @@ import pytest
 
 pytest_plugins = ["pytester"]
 ROOT = Path(__file__).resolve().parent.parent
-COMMITTED = "best of 3 trials: learning_rate = 0.5, validation_error ≈ 0.2000\nexact 0.1630\n"
+COMMITTED = "best of 3 trials: learning_rate = 0.5, validation_error = 0.2000†\nexact {}\n"
 
 
 @pytest.fixture
@@ -15,13 +15,14 @@ def run_notebook(pytester, monkeypatch):
     """Commit a one-cell notebook with COMMITTED as its output, recompute it with other
     values, and compare as `make test` does."""
     pytester.makeconftest((ROOT / "conftest.py").read_text())
-    cell = nbformat.v4.new_code_cell(
-        'import os\nprint(f"best of 3 trials: learning_rate = 0.5, validation_error '
-        '≈ {os.environ[\'APPROX\']}\\nexact {os.environ[\'EXACT\']}")', execution_count=1,
-        outputs=[nbformat.v4.new_output("stream", name="stdout", text=COMMITTED)])
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), pytester.path / "page.ipynb")
 
-    def run(approx, exact="0.1630", options=()):
+    def run(approx, exact="0.1630", options=(), committed_exact="0.1630"):
+        cell = nbformat.v4.new_code_cell(
+            'import os\nprint(f"best of 3 trials: learning_rate = 0.5, validation_error '
+            '= {os.environ[\'APPROX\']}†\\nexact {os.environ[\'EXACT\']}")', execution_count=1,
+            outputs=[nbformat.v4.new_output("stream", name="stdout",
+                                            text=COMMITTED.format(committed_exact))])
+        nbformat.write(nbformat.v4.new_notebook(cells=[cell]), pytester.path / "page.ipynb")
         monkeypatch.setenv("APPROX", approx)
         monkeypatch.setenv("EXACT", exact)
         return pytester.runpytest_subprocess("--nbval", "--nbval-current-env",
@@ -42,7 +43,7 @@ def test_marked_value_outside_tolerance_names_value_distance_and_machine(run_not
     result = run_notebook("0.3000")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([
-        "*1 machine-dependent value(s) (≈) outside the tolerance, computed on *ATEN_CPU_CAPABILITY=avx2*",
+        "*1 machine-dependent value(s) (†) outside the tolerance, computed on *ATEN_CPU_CAPABILITY=avx2*",
         "*page.ipynb cell 0*line 1*validation_error*committed 0.2, computed 0.3, off by 0.1 > tolerance 0.08"])
 
 
@@ -50,3 +51,13 @@ def test_unmarked_value_must_match_exactly(run_notebook):
     result = run_notebook("0.2000", exact="0.1631")
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*line 2: committed 'exact 0.1630', computed 'exact 0.1631'"])
+
+
+def test_a_long_line_shows_where_it_differs(run_notebook):
+    """The failure shows the part of a line that differs, however far along it lies."""
+    prefix = "lr 0.01: hypergradient -19.69147, finite difference -19.69147, " * 2
+    result = run_notebook("0.2000", exact=prefix + "relative difference 3.9e-10",
+                          committed_exact=prefix + "relative difference 4.0e-10")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*line 2: committed '…19.69147, relative difference 4.0e-10', "
+                                 "computed '…19.69147, relative difference 3.9e-10'"])

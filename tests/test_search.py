@@ -69,6 +69,17 @@ def test_best_trial_and_best_so_far():
     assert best_so_far([t.error for t in trials]).tolist() == [0.3, 0.2, 0.2, 0.2]
 
 
+def test_a_diverged_trial_never_ranks_as_best():
+    """Its error is measured, and may be low (lr 0.821 in the book's search: 0.16), but it is
+    not chosen, nor counted in the best error so far."""
+    trials = [hsearch.Trial(0, 0.01, 0.3, False), hsearch.Trial(1, 0.8, 0.15, True),
+              hsearch.Trial(2, 0.05, 0.2, False)]
+    assert best_trial(trials).number == 2
+    assert best_so_far([0.3, 0.15, 0.2], [False, True, False]).tolist() == [0.3, 0.3, 0.2]
+    with pytest.raises(ValueError, match="all 1 trials diverged"):
+        best_trial(trials[1:2])
+
+
 def test_slider_reruns_the_cached_search(subset, counted):
     search = CachedRandomSearch(seed=0, max_epochs=1, data=subset)
     widget = trial_slider(search, max_trials=10, value=3, run_ahead=False)
