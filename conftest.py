@@ -36,7 +36,8 @@ MARKED = re.compile(r"([-+]?\d+(?:\.\d+)?)(%?)" + MARK)
 # share one worker: both build into _build.
 SLOWEST_FIRST = ["tests/test_machines.py", "book", "notebooks/exercises.ipynb",
                  "notebooks/scaling_out.ipynb", "notebooks/objective.ipynb", "tests/test_ray.py",
-                 "notebooks/random_search.ipynb", "notebooks/configuration_space.ipynb"]
+                 "notebooks/batched.ipynb", "notebooks/random_search.ipynb",
+                 "notebooks/configuration_space.ipynb"]
 BOOK = {"tests/test_book.py", "tests/test_korean.py"}
 ALONE = {"tests/test_machines.py"}  # each test on its own
 SETTINGS = ("ATEN_CPU_CAPABILITY", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "MKL_CBWR",

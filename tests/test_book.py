@@ -22,6 +22,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
 PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 KOREAN = [f"ko/{name}" for name in PAGES]
+# the chapter: the landing page and the three pages that teach it
+CORE = [TOC["root"], "notebooks/objective", "notebooks/configuration_space", "notebooks/random_search"]
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PHONE = 390  # px, the width of a common phone's viewport
 # sphinx-book-theme 1.x declares this constant twice on every page; it is not ours.
@@ -129,6 +131,7 @@ class Visit:
     prose: list  # PROSE
     parts: list  # the sidebar's part captions
     text: str  # the article's
+    code: list  # the code cells' text, folded or not
     title: str
     colab: set  # the Colab links' targets
     lang: str
@@ -161,6 +164,7 @@ def visit(browser, server):
                 contents=article_contents(page), prose=page.evaluate(PROSE),
                 parts=page.locator(".bd-sidebar-primary p.caption").all_inner_texts(),
                 text=page.locator("article").inner_text(),
+                code=page.locator(".cell_input").all_text_contents(),
                 title=page.locator("article h1").first.inner_text(),
                 colab={a.get_attribute("href")
                        for a in page.locator("a[href*='colab.research.google.com']").all()},
@@ -186,6 +190,14 @@ def test_page_loads_without_errors_from_our_code(visit, name):
     page = visit(name)
     assert page.titles == 1  # one visible title
     assert [e for e in page.errors if not any(t in e for t in THEME_ERRORS)] == []
+
+
+@pytest.mark.parametrize("name", CORE + [f"ko/{name}" for name in CORE])
+def test_the_chapters_code_teaches_without_plumbing(visit, name):
+    """No code on the chapter's pages exists only to feed the prose or the tests: such cells
+    are removed from the page (they stay in the notebook, for Colab)."""
+    code = "\n".join(visit(name).code)
+    assert "glue(" not in code and "NBVAL" not in code
 
 
 @pytest.mark.parametrize("name", PAGES + KOREAN)
@@ -241,8 +253,10 @@ def test_bibliography_lists_every_cited_work(open_page):
     for needle in ["Bergstra", "Bellman", "Maclaurin", "Franceschi", "Hutter", "Feurer", "Liaw"]:
         assert needle in entries
     intro = open_page("book/intro")
-    citations = intro.locator("a[href*='references.html#id']")
-    assert citations.count() >= 13
+    targets = {a.get_attribute("href").split("#")[1]
+               for a in intro.locator("a[href*='references.html#id']").all()}
+    assert len(targets) >= 7  # the landing page's citations, each to its entry
+    assert all(page.locator(f"[id='{target}']").count() == 1 for target in targets)
 
 
 def test_scaling_out_shows_the_search_and_the_cluster_steps(open_page):

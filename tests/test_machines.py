@@ -22,7 +22,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-EVERY = ["exercises", "scaling_out", "objective", "random_search", "configuration_space"]
+EVERY = ["exercises", "scaling_out", "batched", "objective", "random_search",
+         "configuration_space"]
 MACHINES = {("default", 1, True): EVERY, ("avx2", 3, False): ["objective", "random_search"]}
 CASES = [(isa, threads, nudged, name) for (isa, threads, nudged), names in MACHINES.items()
          for name in names]
