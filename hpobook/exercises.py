@@ -80,6 +80,16 @@ def unrolled_sgd_floats(layer_sizes=(784, 256, 10), batch_size=256, num_examples
             "total floats": len(sizes) * num_params + sum(sizes) * per_example}
 
 
+def _on_scales(columns, space):
+    """Columns of numbers in [0, 1], one per hyperparameter of ``space``, mapped onto its
+    bounds (on a log scale where ``log``), as rows of points."""
+    mapped = []
+    for h, u in zip(space.hyperparameters, columns):
+        lo, hi = (math.log10(h.low), math.log10(h.high)) if h.log else (h.low, h.high)
+        mapped.append(10 ** (lo + u * (hi - lo)) if h.log else lo + u * (hi - lo))
+    return np.stack([np.ravel(m) for m in np.broadcast_arrays(*mapped)], axis=1)
+
+
 def grid_design(budget, space):
     """A full grid of ``budget`` points (a perfect power) over a :class:`SearchSpace` of float
     hyperparameters: per axis, the centres of equal cells (on a log scale where ``log``)."""
@@ -87,21 +97,22 @@ def grid_design(budget, space):
     per_axis = round(budget ** (1 / len(axes)))
     if per_axis ** len(axes) != budget:
         raise ValueError(f"a full grid over {len(axes)} axes needs a perfect power, got {budget}")
-    values = []
-    for h in axes:
-        lo, hi = (math.log10(h.low), math.log10(h.high)) if h.log else (h.low, h.high)
-        centres = lo + (np.arange(per_axis) + 0.5) * (hi - lo) / per_axis
-        values.append(10 ** centres if h.log else centres)
-    return np.stack([v.ravel() for v in np.meshgrid(*values, indexing="ij")], axis=1)
+    centres = (np.arange(per_axis) + 0.5) / per_axis
+    return _on_scales(np.meshgrid(*[centres] * len(axes), indexing="ij"), space)
 
 
 def random_design(budget, space, rng):
     """``budget`` points of a :class:`SearchSpace` of float hyperparameters, drawn
     independently with ``rng``, a column at a time (log-uniformly where ``log``)."""
-    columns = []
-    for h in space.hyperparameters:
-        if h.log:
-            columns.append(10 ** rng.uniform(math.log10(h.low), math.log10(h.high), budget))
-        else:
-            columns.append(rng.uniform(h.low, h.high, budget))
-    return np.stack(columns, axis=1)
+    return _on_scales([rng.uniform(0, 1, budget) for _ in space.hyperparameters], space)
+
+
+def sobol_design(budget, space, seed, length=32):
+    """The first ``budget`` of ``length`` (a power of two) points of a scrambled Sobol sequence
+    seeded with ``seed``, over a :class:`SearchSpace` of float hyperparameters: a quasi-random
+    design, more even than independent draws (``scipy.stats.qmc``)."""
+    from scipy.stats import qmc
+    if not 1 <= budget <= length:
+        raise ValueError(f"budget must be in 1..{length}, got {budget}")
+    unit = qmc.Sobol(len(space.hyperparameters), seed=seed).random(length)[:budget]
+    return _on_scales(unit.T, space)

@@ -4,8 +4,8 @@ import torch
 
 from hpobook.data import stratified_split
 from hpobook.exercises import (finite_difference, grid_design, hypergradient, init_params,
-                               random_design, saved_tensor_bytes, unrolled_sgd_floats,
-                               unrolled_validation_loss)
+                               random_design, saved_tensor_bytes, sobol_design,
+                               unrolled_sgd_floats, unrolled_validation_loss)
 from hpobook.space import Hyperparameter, SearchSpace
 
 
@@ -69,6 +69,20 @@ def test_random_design_draws_from_the_space():
     assert ((points >= [1e-4, 1e-6]) & (points <= [1, 1e-4])).all()
     decades = np.histogram(np.log10(points[:, 0]), bins=[-4, -3, -2, -1, 0])[0]
     assert decades.min() > 400  # log-uniform: about 500 per decade
+
+
+@pytest.mark.parametrize("budget", [4, 8, 16])
+def test_sobol_design_puts_one_point_in_each_equal_cell(budget):
+    """The first 2^m points of a scrambled Sobol sequence: exactly one in each of the 2^m equal
+    cells of each axis (on its log scale), where independent draws leave some cells empty."""
+    points = sobol_design(budget, LR_AND_DECAY, seed=3)
+    assert ((points >= [1e-4, 1e-6]) & (points <= [1, 1e-4])).all()
+    for column, (low, high) in zip(np.log10(points).T, [(-4, 0), (-6, -4)]):
+        cells = np.floor((column - low) / (high - low) * budget)
+        assert sorted(cells) == list(range(budget))
+    assert not np.allclose(points, sobol_design(budget, LR_AND_DECAY, seed=4))
+    with pytest.raises(ValueError, match="budget must be in 1..32"):
+        sobol_design(33, LR_AND_DECAY, seed=0)
 
 
 def test_stratified_split_is_disjoint_and_keeps_class_proportions(fashion):
