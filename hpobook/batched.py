@@ -162,7 +162,8 @@ def trial_threads(num_trials):
 def _group_products(stacked):
     """Per step, the two matrix products of all groups at once, on ``stacked`` weights of
     shape (groups, rows, columns): the logits ``W x^T``, and the update ``W -= R x`` in place.
-    For a single group, the plain matrix product, which runs 10-15% faster on 2 cores."""
+    For a single group, the plain matrix product, which runs faster than a batch of one
+    (``bench/objective_speed.py``, case (f))."""
     if len(stacked) > 1:
         return (lambda x: torch.bmm(stacked, x.transpose(1, 2)),
                 lambda R, x: stacked.baddbmm_(R, x, alpha=-1))
