@@ -44,13 +44,16 @@ def check_num_trials(num_trials):
     return int(num_trials)
 
 
-def best_so_far(errors, diverged=None):
+def selectable(errors, diverged):
+    """The errors with those of diverged trials set to infinity: the book's one rule that a
+    diverged run, whose error is still measured, never ranks as the best."""
+    return np.where(diverged, np.inf, np.asarray(errors, dtype=float))
+
+
+def best_so_far(errors, diverged=False):
     """The lowest error among the first 1, 2, ... trials, leaving out those whose training
     diverged (infinite until a trial converges)."""
-    errors = np.asarray(errors, dtype=float)
-    if diverged is not None:
-        errors = np.where(diverged, np.inf, errors)
-    return np.minimum.accumulate(errors)
+    return np.minimum.accumulate(selectable(errors, diverged))
 
 
 class CachedRandomSearch:
@@ -118,11 +121,11 @@ class CachedRandomSearch:
 def best_trial(trials):
     """The trial with the lowest error (the first, on ties) among those whose training did
     not diverge: a diverged run still has an error, but its weights are no model to choose."""
-    converged = [t for t in trials if not t.diverged]
-    if not converged:
+    errors = selectable([t.error for t in trials], [t.diverged for t in trials])
+    if np.isinf(errors).all():
         raise ValueError(f"all {len(trials)} trials diverged, so there is no configuration to "
                          "choose: search lower learning rates")
-    return min(converged, key=lambda t: t.error)
+    return trials[int(np.argmin(errors))]
 
 
 def plot_search(trials, axes=None):
