@@ -1,4 +1,4 @@
-# `make book` builds the book (executing the notebooks), `make test` runs every test.
+# `make book` builds the book from the committed notebooks, `make test` runs every test.
 # Both install what they need into .venv first.
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,7 +8,7 @@ APT := apt-get install -y -qq --no-install-recommends
 # they start cannot be reached from, or announce, another address.
 LOOPBACK := tools/loopback-only
 
-.PHONY: book test notebooks translations colab-links data browser clean lock
+.PHONY: book test check notebooks translations colab-links data browser clean lock
 
 # English at _build/html, Korean at _build/html/ko (tools/book.py). Renders the outputs
 # committed with the notebooks (nbval checks them in `make test`); a notebook committed
@@ -20,13 +20,21 @@ book: $(STAMP) data
 test: $(STAMP) data browser
 	$(LOOPBACK) $(VENV)/bin/pytest -n 2
 
-# Re-execute the committed notebooks in place, top to bottom, after changing them. Then drop
-# the live widgets' state: with it, the book's pages would load the widget manager from a CDN
+# The quick loop while editing: every test that executes no notebook and starts no browser or
+# Ray (unit tests, prose scan, coverage, the Korean catalogs and notebooks, Colab links,
+# notebook hygiene). `make test` runs these too.
+check: $(STAMP) data
+	$(VENV)/bin/pytest -n 2 tests --ignore=tests/test_book.py --ignore=tests/test_ray.py \
+	  --ignore=tests/test_machines.py
+
+# Re-execute the committed notebooks in place, top to bottom, after changing them, without
+# per-cell timestamps (nbclient's record_timing), which would fill every diff. Then drop the
+# live widgets' state: with it, the book's pages would load the widget manager from a CDN
 # (the book shows hpobook.static_slider instead). nbclient's store_widget_state=False cannot
 # do it: it fails on the slider's interactive output.
 notebooks: $(STAMP) data
 	$(LOOPBACK) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=900 notebooks/*.ipynb
+	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
 	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
 	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' notebooks/*.ipynb
 	$(PY) tools/korean_notebooks.py  # the Korean notebooks carry the same outputs

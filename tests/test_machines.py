@@ -1,6 +1,6 @@
 """The committed outputs hold on other machines. The notebooks are executed again as other CPUs
 would compute them and compared as nbval compares them on this machine: exactly, except the
-values marked ``†``, which must lie within their tolerance (see conftest.py).
+values marked ``†``, which must lie within their tolerance (see tests/nbcompare.py).
 
 * **The audit**, every notebook: torch's portable kernels (``default``, the instruction set that
   moves values most) with one thread, on data whose first training, validation and test images

@@ -21,6 +21,14 @@ def test_committed_executed_top_to_bottom_without_errors(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_without_timestamps_or_widget_state(path):
+    """What `make notebooks` leaves out, so that a diff shows only what changed."""
+    nb = nbformat.read(path, as_version=4)
+    assert "widgets" not in nb.metadata
+    assert not [i for i, c in enumerate(nb.cells) if "execution" in c.metadata]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_starts_with_colab_link_then_colab_only_setup(path):
     nb = nbformat.read(path, as_version=4)
     title, setup = nb.cells[0], nb.cells[1]

@@ -82,7 +82,7 @@ def other_objective(config, trial):
     (dict(seed=1), "seed: the log has 0, this search has 1"),
     (dict(space=ANOTHER_SPACE), "space: the log has"),
     (dict(settings={"max_epochs": 4}), "settings: the log has {'max_epochs': 8}, this search has {'max_epochs': 4}"),
-    (dict(objective=other_objective), "objective: the log has 'test_persist.objective_that_stops_at.<locals>.objective'"),
+    (dict(objective=other_objective), f"objective: the log has '{__name__}.objective_that_stops_at.<locals>.objective'"),
 ])
 def test_a_log_of_another_search_is_refused_and_left_as_it_was(tmp_path, change, differs):
     path = tmp_path / "trials.jsonl"
