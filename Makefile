@@ -11,8 +11,7 @@ LOOPBACK := tools/loopback-only
 .PHONY: book test check notebooks translations colab-links data browser clean lock
 
 # English at _build/html, Korean at _build/html/ko (tools/book.py). Renders the outputs
-# committed with the notebooks (nbval checks them in `make test`); a notebook committed
-# without outputs is executed (book/_ext/committed_outputs.py).
+# committed with the notebooks (nbval checks them in `make test`); executes none.
 book: $(STAMP) data
 	$(LOOPBACK) $(PY) tools/book.py build
 

@@ -9,9 +9,9 @@ ROWS = [line for line in (ROOT / "book" / "coverage.md").read_text().splitlines(
 REF = re.compile(r"\{ref\}`(?:[^`<]*<)?([^`<>]+)>?`")
 TARGET = re.compile(r"^\(([\w.-]+)\)=\s*$", re.MULTILINE)
 
-# The chapter's inventory (_drafts/inventory.md, from d2l-en's
-# chapter_hyperparameter-optimization/hyperopt-intro.md), in its order: 47 items, the figure,
-# the table, the code cells, every exercise and sub-item, plus two items of d2l.ai's tooling.
+# The chapter's items (d2l-en's chapter_hyperparameter-optimization/hyperopt-intro.md), in
+# its order: 47 items, the figure, the table, the code cells, every exercise and sub-item,
+# plus two items of d2l.ai's tooling.
 CHAPTER_ITEMS = [
     "code-tab-select", "intro-p1", "intro-p2", "fig-ml-workflow", "intro-p3", "intro-p4",
     "intro-p5", "intro-p6",

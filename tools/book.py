@@ -5,8 +5,7 @@
     python tools/book.py update    extract, merge into locales/ko/LC_MESSAGES/*.po, and write
                                    the Korean notebooks (once those are translated)
 
-Neither language executes a notebook that is committed executed (book/_ext/committed_outputs.py);
-one without outputs is executed once, into a jupyter-cache that both languages read.
+Neither language executes a notebook: both render the outputs committed with them.
 """
 import shutil
 import subprocess
@@ -33,7 +32,6 @@ KOREAN_THEME = {"search_bar_text": "이 책에서 검색…"}
 def config(language):
     """The book's _config.yml for ``language``, written under _build with absolute paths."""
     book = yaml.safe_load((ROOT / "_config.yml").read_text())
-    book["execute"]["cache"] = str(BUILD / ".jupyter_cache")
     extensions = book["sphinx"]["local_extensions"]
     book["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
     settings = book["sphinx"]["config"]
