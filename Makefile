@@ -30,12 +30,14 @@ check: $(STAMP) data
 # per-cell timestamps (nbclient's record_timing), which would fill every diff. Then drop the
 # live widgets' state: with it, the book's pages would load the widget manager from a CDN
 # (the book shows hpobook.static_slider instead). nbclient's store_widget_state=False cannot
-# do it: it fails on the slider's interactive output.
+# do it: it fails on the slider's interactive output. One notebook:
+# `make notebooks NOTEBOOKS=notebooks/objective.ipynb`.
+NOTEBOOKS ?= notebooks/*.ipynb
 notebooks: $(STAMP) data
 	$(LOOPBACK) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False notebooks/*.ipynb
+	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
-	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' notebooks/*.ipynb
+	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' $(NOTEBOOKS)
 	$(PY) tools/korean_notebooks.py  # the Korean notebooks carry the same outputs
 
 # After changing English prose: merge the new messages into the Korean catalogs and list the
