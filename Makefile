@@ -13,7 +13,7 @@ LOOPBACK := tools/loopback-only
 # English at _build/html, Korean at _build/html/ko (tools/book.py). Renders the outputs
 # committed with the notebooks (nbval checks them in `make test`); executes none.
 book: $(STAMP) data
-	$(LOOPBACK) $(PY) tools/book.py build
+	$(LOOPBACK) $(PY) -m tools.book build
 
 # Two pytest-xdist workers, one per core of the CI machine (conftest.py orders their work).
 test: $(STAMP) data browser
@@ -38,17 +38,17 @@ notebooks: $(STAMP) data
 	  --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 	$(PY) -c 'import sys, nbformat; [nbformat.write(nb, p) for p in sys.argv[1:] \
 	  for nb in [nbformat.read(p, 4)] if nb.metadata.pop("widgets", None)]' $(NOTEBOOKS)
-	$(PY) tools/korean_notebooks.py  # the Korean notebooks carry the same outputs
+	$(PY) -m tools.korean_notebooks  # the Korean notebooks carry the same outputs
 
 # After changing English prose: merge the new messages into the Korean catalogs and list the
 # ones to translate in locales/ko/LC_MESSAGES; once none is left, write the Korean notebooks
 # (notebooks/ko). `make test` fails while a message lacks its Korean.
 translations: $(STAMP) data
-	$(LOOPBACK) $(PY) tools/book.py update
+	$(LOOPBACK) $(PY) -m tools.book update
 
 # Rewrite every notebook's Colab link from `repository` in _config.yml.
 colab-links: $(STAMP)
-	$(PY) tools/colab_links.py
+	$(PY) -m tools.colab_links
 
 # The exact versions of constraints.txt, within the ranges of requirements.txt. uv installs
 # them in about a minute on 2 cores, where pip takes 2.5: it unpacks torch's 5.5 GB in

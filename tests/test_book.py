@@ -34,7 +34,7 @@ THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
 def book():
     """Build the book as `make book` does, in both languages: strict, from the committed
     outputs, which nbval checks, so that no notebook runs twice in one `make test`."""
-    build = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "build"],
+    build = subprocess.run([sys.executable, "-m", "tools.book", "build"], cwd=ROOT,
                            capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     assert (HTML / "index.html").exists() and (HTML / "ko" / "index.html").exists()

@@ -11,18 +11,17 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "tools"), str(ROOT / "book" / "_ext")]
-import book  # noqa: E402
-import translations  # noqa: E402
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+from tools import book, translations  # noqa: E402
 
-THEME = translations.CATALOGS.parent / "theme.po"  # the theme's strings, kept by hand
+THEME = translations.CATALOGS / "sphinx.po"  # the theme's strings, kept by hand
 PAGES = sorted(translations.CATALOGS.rglob("*.po"))
 
 
 @pytest.fixture(scope="module")
 def extracted():
     """The English book's messages, extracted afresh: {page: [msgid, ...]}."""
-    run = subprocess.run([sys.executable, str(ROOT / "tools" / "book.py"), "extract"],
+    run = subprocess.run([sys.executable, "-m", "tools.book", "extract"], cwd=ROOT,
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
     pots = sorted(book.GETTEXT.rglob("*.pot"))
@@ -36,7 +35,7 @@ def test_every_message_of_the_english_book_has_a_korean_translation(extracted):
     strings of book/_templates (page "sphinx") are the theme's."""
     missing = []
     for page, msgids in extracted.items():
-        catalog = THEME if page == "sphinx" else translations.CATALOGS / f"{page}.po"
+        catalog = translations.CATALOGS / f"{page}.po"
         if not catalog.exists():
             missing.append(f"{page}: no catalog (run `make translations`)")
             continue
@@ -78,7 +77,7 @@ def test_theme_strings_are_all_translated():
 
 
 def test_korean_notebooks_are_in_sync_with_the_english_ones_and_the_catalogs():
-    check = subprocess.run([sys.executable, str(ROOT / "tools" / "korean_notebooks.py"), "--check"],
+    check = subprocess.run([sys.executable, "-m", "tools.korean_notebooks", "--check"], cwd=ROOT,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr + "\nrun `make translations`"
 
@@ -102,7 +101,7 @@ def test_korean_notebook_has_the_same_code_and_outputs_and_korean_prose(english)
 
 
 def test_korean_search_indexes_a_noun_without_its_particle():
-    from editions import SearchKorean
+    from korean_search import SearchKorean
     search = SearchKorean({})
     words = search.split("학습률을 너무 크게 잡으면 훈련이 발산합니다. Ray Tune의 워커가 시행을 실행합니다.")
     for noun in ["학습률", "훈련", "발산", "Tune", "워커", "시행"]:

@@ -38,6 +38,6 @@ def test_starts_with_colab_link_then_colab_only_setup(path):
 
 
 def test_colab_links_follow_the_repository_setting():
-    check = subprocess.run([sys.executable, str(ROOT / "tools" / "colab_links.py"), "--check"],
+    check = subprocess.run([sys.executable, "-m", "tools.colab_links", "--check"], cwd=ROOT,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr

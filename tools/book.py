@@ -1,8 +1,8 @@
 """Build the book in two languages from one set of notebooks, and keep the Korean catalogs.
 
-    python tools/book.py build     English at _build/html, Korean at _build/html/ko
-    python tools/book.py extract   the English book's messages: _build/i18n/_build/gettext/
-    python tools/book.py update    extract, merge into locales/ko/LC_MESSAGES/*.po, and write
+    python -m tools.book build     English at _build/html, Korean at _build/html/ko
+    python -m tools.book extract   the English book's messages: _build/i18n/_build/gettext/
+    python -m tools.book update    extract, merge into locales/ko/LC_MESSAGES/*.po, and write
                                    the Korean notebooks (once those are translated)
 
 Neither language executes a notebook: both render the outputs committed with them.
@@ -14,33 +14,39 @@ from pathlib import Path
 
 import yaml
 
-import korean_notebooks
-import translations
+from . import korean_notebooks, translations
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 LOCALES = ROOT / "locales"
 GETTEXT = BUILD / "i18n" / "_build" / "gettext"
-# What the Korean edition's configuration changes besides the language
-KOREAN = {"title": "하이퍼파라미터 최적화란 무엇인가? 실행 가능한 장",
-          "author": "HPO 책 팀 (원저: Zhang, Lipton, Li, Smola의 『Dive into Deep Learning』)"}
-KOREAN_SETTINGS = {"nb_code_prompt_show": "숨긴 내용 펼치기",  # "Show code cell {type}"
-                   "nb_code_prompt_hide": "숨긴 내용 접기"}
-KOREAN_THEME = {"search_bar_text": "이 책에서 검색…"}
+
+
+def merge(base, changes):
+    """``base`` with ``changes`` written into it, nested mappings key by key."""
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            merge(base.setdefault(key, {}), value)
+        else:
+            base[key] = value
+    return base
 
 
 def config(language):
-    """The book's _config.yml for ``language``, written under _build with absolute paths."""
+    """The book's _config.yml for ``language`` (Korean: with locales/ko/_config.yml merged in),
+    written under _build with absolute paths. Each edition's switcher gets the other's name."""
     book = yaml.safe_load((ROOT / "_config.yml").read_text())
+    korean = yaml.safe_load((LOCALES / "ko" / "_config.yml").read_text())
+    names = {"en": dict(book["sphinx"]["config"]["html_context"]["edition"]),
+             "ko": korean["sphinx"]["config"]["html_context"]["edition"]}
+    if language == "ko":
+        merge(book, korean)
     extensions = book["sphinx"]["local_extensions"]
     book["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
     settings = book["sphinx"]["config"]
     settings["language"] = language
     settings["locale_dirs"] = [str(ROOT / path) for path in settings["locale_dirs"]]
-    if language == "ko":
-        book.update(KOREAN)
-        settings.update(KOREAN_SETTINGS)
-        settings["html_theme_options"].update(KOREAN_THEME)
+    settings["html_context"]["edition"] = names["en" if language == "ko" else "ko"]
     path = BUILD / "config" / f"_config.{language}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False))
@@ -90,7 +96,7 @@ def extract():
 def update():
     """Merge the English book's messages into the Korean catalogs. If every message has its
     Korean, write the Korean notebooks; if not, list what is left. The theme's strings are
-    kept in locales/ko/theme.po instead."""
+    kept by hand in locales/ko/LC_MESSAGES/sphinx.po."""
     (extract() / "sphinx.pot").unlink(missing_ok=True)
     intl = [str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(GETTEXT),
             "-d", str(LOCALES), "-l", "ko", "-w", "0"]

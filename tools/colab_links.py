@@ -1,5 +1,5 @@
 """Write each notebook's "Open in Colab" link and its Colab install line from the one
-repository setting in _config.yml. `python tools/colab_links.py --check` only compares."""
+repository setting in _config.yml. `python -m tools.colab_links --check` only compares."""
 import re
 import sys
 from pathlib import Path

@@ -3,21 +3,19 @@ the Korean catalogs: each paragraph, heading, list item and table cell of a mark
 replaced by its translation; code cells and outputs stay as they are (the notebook's
 metadata says ``language: ko``).
 
-    python tools/korean_notebooks.py           write them
-    python tools/korean_notebooks.py --check   only say which are out of date
+    python -m tools.korean_notebooks           write them
+    python -m tools.korean_notebooks --check   only say which are out of date
 """
 import re
 import sys
-from pathlib import Path
 
 import nbformat
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from translations import CATALOGS, ROOT  # noqa: E402
-from translations import korean as catalog_translations  # noqa: E402
+from .translations import CATALOGS, ROOT
+from .translations import korean as catalog_translations
 
 # MyST as Jupyter Book 1.x configures it, so that each piece reads as its msgid
 PARSER = create_md_parser(MdParserConfig(enable_extensions={

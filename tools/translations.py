@@ -1,6 +1,6 @@
 """Check the Korean catalogs: complete, consistent with the glossary, the markup kept.
 
-    python tools/translations.py [PO ...]    every problem of these catalogs (default: all)
+    python -m tools.translations [PO ...]    every problem of these catalogs (default: all)
 
 A problem is a message without a Korean entry, an empty or fuzzy one, a glossary term
 translated otherwise, or a translation that changes the message's code, math, roles or URLs.
