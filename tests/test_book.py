@@ -316,18 +316,22 @@ def test_static_slider_fits_a_phone_and_redraws(open_page):
     page.locator("#trial-slider").screenshot(path=str(ARTIFACTS / "slider-30-phone.png"))
 
 
-def test_exercise_answers_stay_folded_until_opened(open_page):
-    """A learner sees each exercise's questions and can try them before the worked answer."""
-    page = open_page("notebooks/exercises")
-    questions = page.locator(".exercise-question")
-    answers = page.locator("details.exercise-answer")
+@pytest.mark.parametrize("edition", ["", "ko/"])
+def test_exercise_answers_stay_folded_until_opened(open_page, edition):
+    """A learner sees each exercise's questions and can try them before the worked answer
+    (sphinx-exercise's solutions, folded by sphinx-togglebutton)."""
+    page = open_page(f"{edition}notebooks/exercises")
+    questions = page.locator(".exercise.admonition")
+    answers = page.locator(".solution.dropdown")
     assert questions.count() == answers.count() == 3
     assert all(q.is_visible() for q in questions.all())
     figure = answers.first.locator("img").first
     assert not figure.is_visible()
-    answers.first.locator("summary").click()
+    answers.first.locator(".toggle-button").click()
     assert figure.is_visible()
     assert not answers.nth(1).locator("img").first.is_visible()  # the others stay folded
+    title = answers.first.locator(".admonition-title").inner_text()
+    assert title.startswith("풀이: 연습 문제" if edition else "Solution to Exercise")
 
 
 @pytest.mark.parametrize("edition", ["", "ko/"])

@@ -29,14 +29,17 @@ def korean_colab(app, pagename, templatename, context, doctree):
 
 def theme_strings_first(app, config):
     """Sphinx reads locales/ko/LC_MESSAGES/sphinx.po first for its own strings and
-    pydata-sphinx-theme's. sphinx-book-theme's strings have a catalog of their own, machine-
-    translated (executablebooks/sphinx-book-theme#684: "By" reads "으로"), which Sphinx's API
-    can only extend: ours goes in front of it."""
+    pydata-sphinx-theme's. sphinx-book-theme and sphinx-exercise have catalogs of their own,
+    which Sphinx's API can only extend: ours goes in front of them. The theme's Korean is
+    machine-translated (executablebooks/sphinx-book-theme#684: "By" reads "으로"), and
+    sphinx-exercise's "Solution to" + "Exercise" reads "해답 연습"."""
     if config.language != "ko":
         return
-    ours = gettext.translation("sphinx", Path(app.srcdir, config.locale_dirs[0]), languages=["ko"])
-    ours.add_fallback(locale.get_translator("booktheme"))
-    locale.translators[("general", "booktheme")] = ours
+    for domain in ("booktheme", "exercise"):
+        ours = gettext.translation("sphinx", Path(app.srcdir, config.locale_dirs[0]),
+                                   languages=["ko"])
+        ours.add_fallback(locale.get_translator(domain))
+        locale.translators[("general", domain)] = ours
 
 
 def setup(app):
