@@ -46,9 +46,11 @@ notebooks: $(STAMP) data
 translations: $(STAMP) data
 	$(LOOPBACK) $(PY) -m tools.book update
 
-# Rewrite every notebook's Colab link from `repository` in _config.yml.
+# Rewrite the notebooks' Colab links and install lines and the Korean catalogs' links from
+# `repository` in _config.yml, then the Korean notebooks.
 colab-links: $(STAMP)
 	$(PY) -m tools.colab_links
+	$(PY) -m tools.korean_notebooks
 
 # The exact versions of constraints.txt, within the ranges of requirements.txt. uv installs
 # them in about a minute on 2 cores, where pip takes 2.5: it unpacks torch's 5.5 GB in

@@ -11,15 +11,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 import yaml
+
+from tools.book import published
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PUBLISHED = published(yaml.safe_load((ROOT / "_config.yml").read_text()))  # {lang: base URL}
 PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
 KOREAN = [f"ko/{name}" for name in PAGES]
 # the chapter: the landing page and the three pages that teach it
@@ -136,7 +140,8 @@ class Visit:
     colab: set  # the Colab links' targets
     lang: str
     url: str
-    alternate: str  # the other edition's page, as the head announces it
+    canonical: str  # the page's published address, as the head announces it
+    alternates: dict  # hreflang: the published address of the page in that language
     switcher: str  # the page the header's language switcher links to
 
 
@@ -169,9 +174,10 @@ def visit(browser, server):
                 colab={a.get_attribute("href")
                        for a in page.locator("a[href*='colab.research.google.com']").all()},
                 lang=page.locator("html").get_attribute("lang"), url=page.url,
-                **{key: urljoin(page.url, page.locator(selector).get_attribute("href"))
-                   for key, selector in [("alternate", "link[rel=alternate][hreflang]"),
-                                         ("switcher", "a.edition-switcher")]})
+                canonical=page.locator("link[rel=canonical]").get_attribute("href"),
+                alternates={link.get_attribute("hreflang"): link.get_attribute("href")
+                            for link in page.locator("link[rel=alternate][hreflang]").all()},
+                switcher=urljoin(page.url, page.locator("a.edition-switcher").get_attribute("href")))
             suffix = "-phone" if width == PHONE else ""
             page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}{suffix}.png"),
                             full_page=True)
@@ -351,8 +357,48 @@ def test_switcher_leads_to_the_same_page_in_the_other_language_and_back(visit, n
     english, korean = visit(name), visit(f"ko/{name}")
     assert (english.lang, korean.lang) == ("en", "ko") and HANGUL.search(korean.title)
     assert english.url.endswith(f"/{name}.html") and korean.url.endswith(f"/ko/{name}.html")
-    assert english.alternate == english.switcher == korean.url
-    assert korean.alternate == korean.switcher == english.url
+    assert english.switcher == korean.url and korean.switcher == english.url
+    # for search engines: the published addresses, from the repository in _config.yml
+    published = {lang: f"{base}{name}.html" for lang, base in PUBLISHED.items()}
+    assert english.alternates == korean.alternates == {**published, "x-default": published["en"]}
+    assert (english.canonical, korean.canonical) == (published["en"], published["ko"])
+
+
+def test_sitemap_lists_every_page_of_both_editions_with_its_alternates(book):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    listed = {url.findtext("s:loc", namespaces=ns):
+              {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+              for url in ElementTree.parse(book / "sitemap.xml").getroot()}
+    assert len(listed) == 2 * len(PAGES)
+    for name in PAGES:
+        published = {lang: f"{base}{name}.html" for lang, base in PUBLISHED.items()}
+        for address in published.values():
+            assert listed[address] == {**published, "x-default": published["en"]}
+            assert (book / address.removeprefix(PUBLISHED["en"])).exists()
+
+
+@pytest.mark.parametrize("name", PAGES + KOREAN)
+def test_link_previews_speak_the_pages_language(book, name):
+    """OpenGraph: the page's title, description, address and image, in its language."""
+    meta = dict(re.findall(r'<meta property="(og:[a-z:_]+)" content="([^"]*)"',
+                           (book / f"{name}.html").read_text()))
+    korean = name.startswith("ko/")
+    assert meta["og:locale"] == ("ko_KR" if korean else "en_US")
+    assert meta["og:url"] == PUBLISHED["en"] + f"{name}.html"
+    for key in ("og:title", "og:description", "og:site_name", "og:image:alt"):
+        assert bool(HANGUL.search(meta[key])) == korean, key
+    image = meta["og:image"].removeprefix(PUBLISHED["en"])
+    assert image != meta["og:image"] and (book / image).stat().st_size > 10_000
+
+
+def test_not_found_page_leads_back_to_the_start_in_both_languages(book):
+    """GitHub Pages answers every missing address with the root's 404.html: it speaks both
+    languages, and loads its styles from the book's root whatever the address."""
+    english, korean = (book / "404.html").read_text(), (book / "ko" / "404.html").read_text()
+    for lang, base in PUBLISHED.items():
+        assert f'<div lang="{lang}">' in english and f'href="{base}"' in english
+    assert f'href="{PUBLISHED["ko"]}"' in korean and HANGUL.search(korean.split("<article")[1])
+    assert f'href="{urlsplit(PUBLISHED["en"]).path}_static/' in english
 
 
 @pytest.mark.parametrize("width", [1280, PHONE])

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
+
+from tools import colab_links
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -41,3 +44,17 @@ def test_colab_links_follow_the_repository_setting():
     check = subprocess.run([sys.executable, "-m", "tools.colab_links", "--check"], cwd=ROOT,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_repository_address_is_typed_in_one_place():
+    """`repository.url` in _config.yml drives every link to the repository (tools/book.py) and
+    the notebooks' Colab links and install lines (`make colab-links`, checked above); no other
+    source may name the repository."""
+    slug = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removeprefix(
+        "https://github.com/")
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    typed = [name for name in files if name != "_config.yml" and (ROOT / name).is_file()
+             and slug in colab_links.INSTALL.sub("", colab_links.COLAB.sub(
+                 "", (ROOT / name).read_text(errors="ignore")))]
+    assert typed == [], f"{slug} typed in {typed}: use {{repo}}`FILE` or _config.yml"

@@ -11,6 +11,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
+from xml.etree import ElementTree
 
 import yaml
 
@@ -32,13 +34,24 @@ def merge(base, changes):
     return base
 
 
+def published(book):
+    """The addresses of both editions on GitHub Pages, from the repository in _config.yml."""
+    owner, name = urlparse(book["repository"]["url"]).path.strip("/").split("/")
+    base = f"https://{owner.lower()}.github.io/{name}/"
+    return {"en": base, "ko": base + "ko/"}
+
+
 def config(language):
     """The book's _config.yml for ``language`` (Korean: with locales/ko/_config.yml merged in),
-    written under _build with absolute paths. Each edition's switcher gets the other's name."""
+    written under _build with absolute paths. The repository's address gives the published
+    addresses (canonical links, OpenGraph, the 404 page's links) and the links to its files
+    ({repo}`LICENSE`); each edition's switcher gets the other's name."""
     book = yaml.safe_load((ROOT / "_config.yml").read_text())
     korean = yaml.safe_load((LOCALES / "ko" / "_config.yml").read_text())
     names = {"en": dict(book["sphinx"]["config"]["html_context"]["edition"]),
              "ko": korean["sphinx"]["config"]["html_context"]["edition"]}
+    not_found = {"en": book["sphinx"]["config"]["notfound_context"]["body"],
+                 "ko": korean["sphinx"]["config"]["notfound_context"]["body"]}
     if language == "ko":
         merge(book, korean)
     extensions = book["sphinx"]["local_extensions"]
@@ -47,6 +60,18 @@ def config(language):
     settings["language"] = language
     settings["locale_dirs"] = [str(ROOT / path) for path in settings["locale_dirs"]]
     settings["html_context"]["edition"] = names["en" if language == "ko" else "ko"]
+    addresses = published(book)
+    settings["html_context"]["editions"] = addresses
+    repo = book["repository"]
+    settings.update(
+        html_baseurl=addresses[language], ogp_site_url=addresses[language], ogp_site_name=book["title"],
+        notfound_urls_prefix=urlparse(addresses[language]).path,
+        extlinks={"repo": (f"{repo['url']}/blob/{repo['branch']}/%s", "%s")})
+    # Pages answers every missing address with the English 404 page: it speaks both languages
+    shown = ["en", "ko"] if language == "en" else ["ko"]
+    settings["notfound_context"]["body"] = "\n".join(
+        f'<div lang="{lang}">{not_found[lang].replace("{start}", addresses[lang])}</div>'
+        for lang in shown)
     path = BUILD / "config" / f"_config.{language}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False))
@@ -84,6 +109,28 @@ def build():
     shutil.copytree(BUILD / "ko" / "_build" / "html", korean)
     for notebook in (ROOT / "notebooks" / "ko").glob("*.ipynb"):  # the pages' download button
         shutil.copyfile(notebook, korean / "_sources" / "notebooks" / notebook.name)
+    sitemap()
+
+
+def sitemap():
+    """_build/html/sitemap.xml: every page of both editions with its address in each language.
+    (sphinx-sitemap writes one per build and puts every language under a folder of its own;
+    English is at the root here.)"""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    addresses = published(yaml.safe_load((ROOT / "_config.yml").read_text()))
+    xhtml = "http://www.w3.org/1999/xhtml"
+    ElementTree.register_namespace("xhtml", xhtml)
+    urlset = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    for page, lang in ((page, lang) for lang in addresses for page in pages):
+        url = ElementTree.SubElement(urlset, "url")
+        ElementTree.SubElement(url, "loc").text = f"{addresses[lang]}{page}.html"
+        for other, base in {**addresses, "x-default": addresses["en"]}.items():
+            ElementTree.SubElement(url, f"{{{xhtml}}}link", rel="alternate", hreflang=other,
+                                   href=f"{base}{page}.html")
+    ElementTree.indent(urlset)
+    ElementTree.ElementTree(urlset).write(BUILD / "html" / "sitemap.xml", xml_declaration=True,
+                                          encoding="utf-8")
 
 
 def extract():

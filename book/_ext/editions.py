@@ -11,10 +11,13 @@ from sphinx import locale
 
 def switch_edition(app, pagename, templatename, context, doctree):
     """The other edition's page, for templates/edition-switcher.html: its name comes from
-    html_context (tools/book.py), its address from the page's."""
+    html_context (tools/book.py), its address from the page's. And the page's published
+    address in each language, for templates/layout.html."""
     root = "../" * pagename.count("/")
     other = context["edition"]
     context["edition"] = {**other, "url": f"{root}{'ko/' if other['lang'] == 'ko' else '../'}{pagename}.html"}
+    context["alternates"] = {lang: f"{base}{pagename}.html"
+                             for lang, base in context["editions"].items()}
 
 
 def korean_colab(app, pagename, templatename, context, doctree):
