@@ -9,6 +9,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
@@ -487,3 +488,50 @@ def test_korean_page_downloads_the_korean_notebook(open_page):
     link = page.locator("a[href$='_sources/notebooks/objective.ipynb']").first
     downloaded = page.request.get(urljoin(page.url, link.get_attribute("href"))).json()
     assert downloaded == json.loads((ROOT / "notebooks" / "ko" / "objective.ipynb").read_text())
+
+
+class Links(HTMLParser):
+    """A page's link targets (href, src) and the ids it defines."""
+
+    def __init__(self):
+        super().__init__()
+        self.targets, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.ids.update(filter(None, [attrs.get("id"), attrs.get("name") if tag == "a" else None]))
+        self.targets += [attrs[key] for key in ("href", "src") if attrs.get(key)]
+
+
+def test_every_internal_link_and_anchor_resolves(book):
+    """Every link of both editions to a page, file or anchor of the book points at something
+    that exists; the external ones are listed once in test-artifacts/external-links.txt, not
+    fetched."""
+    pages = {path: Links() for path in book.rglob("*.html") if "_static" not in path.parts}
+    for path, links in pages.items():
+        links.feed(path.read_text())
+    root_path = urlsplit(PUBLISHED["en"]).path  # the 404 page's links start with it
+    broken, external = [], set()
+    for path, links in pages.items():
+        for target in links.targets:
+            url = urlsplit(target)
+            if url.scheme in ("http", "https") and not target.startswith(PUBLISHED["en"]):
+                external.add(target.split("#")[0])
+                continue
+            if url.scheme in ("mailto", "data", "javascript") or (not url.path and not url.fragment):
+                continue
+            if target.startswith(PUBLISHED["en"]):
+                file = book / target.removeprefix(PUBLISHED["en"]).split("#")[0]
+            elif url.path.startswith(root_path):
+                file = book / url.path.removeprefix(root_path)
+            else:
+                file = (path.parent / url.path).resolve() if url.path else path
+            file = file / "index.html" if file.is_dir() else file
+            if not file.exists():
+                broken.append(f"{path.relative_to(book)}: {target}")
+            elif url.fragment and file.suffix == ".html" and url.fragment not in pages[file].ids:
+                broken.append(f"{path.relative_to(book)}: {target} (no such anchor)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "external-links.txt").write_text("\n".join(sorted(external)) + "\n")
+    assert broken == [], "\n".join(broken)
+    assert any("colab.research.google.com" in link for link in external)
