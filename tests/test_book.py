@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
+from axe_playwright_python.sync_playwright import Axe
 
 from tools.book import published
 
@@ -33,6 +34,8 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 PHONE = 390  # px, the width of a common phone's viewport
 # sphinx-book-theme 1.x declares this constant twice on every page; it is not ours.
 THEME_ERRORS = ("Identifier 'THEBE_JS_URL' has already been declared",)
+AXE = Axe()
+AXE_OPTIONS = {"resultTypes": ["violations"], "rules": {"duplicate-id": {"enabled": True}}}
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +147,7 @@ class Visit:
     canonical: str  # the page's published address, as the head announces it
     alternates: dict  # hreflang: the published address of the page in that language
     switcher: str  # the page the header's language switcher links to
+    violations: list  # axe-core's: (rule, impact, elements)
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +182,9 @@ def visit(browser, server):
                 canonical=page.locator("link[rel=canonical]").get_attribute("href"),
                 alternates={link.get_attribute("hreflang"): link.get_attribute("href")
                             for link in page.locator("link[rel=alternate][hreflang]").all()},
-                switcher=urljoin(page.url, page.locator("a.edition-switcher").get_attribute("href")))
+                switcher=urljoin(page.url, page.locator("a.edition-switcher").get_attribute("href")),
+                violations=[(v["id"], v["impact"], len(v["nodes"])) for v in AXE.run(
+                    page, options=AXE_OPTIONS).response["violations"]])
             suffix = "-phone" if width == PHONE else ""
             page.screenshot(path=str(ARTIFACTS / f"{name.replace('/', '-')}{suffix}.png"),
                             full_page=True)
@@ -211,6 +217,14 @@ def test_the_chapters_code_teaches_without_plumbing(visit, name):
 def test_page_requests_nothing_from_another_host(visit, name):
     """The book works offline: its scripts, styles, fonts and MathJax come from its own server."""
     assert visit(name).foreign == []
+
+
+@pytest.mark.parametrize("width", [1280, PHONE])
+@pytest.mark.parametrize("name", PAGES + KOREAN)
+def test_page_passes_axe(visit, name, width):
+    """axe-core's WCAG 2 A/AA and best-practice rules (the copy bundled with
+    axe-playwright-python, offline), duplicate ids included: no violation of any impact."""
+    assert visit(name, width).violations == []
 
 
 @pytest.mark.parametrize("name", PAGES + KOREAN)
