@@ -18,15 +18,15 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from tools.book import published
+from tools.book import pages, published, repository
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
-PUBLISHED = published(yaml.safe_load((ROOT / "_config.yml").read_text()))  # {lang: base URL}
-PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+PUBLISHED = published()  # {lang: base URL}
+PAGES = pages()
 KOREAN = [f"ko/{name}" for name in PAGES]
 # the chapter: the landing page and the three pages that teach it
 CORE = [TOC["root"], "notebooks/objective", "notebooks/configuration_space", "notebooks/random_search"]
@@ -358,8 +358,7 @@ def test_exercise_answers_stay_folded_until_opened(open_page, edition):
 @pytest.mark.parametrize("edition", ["", "ko/"])
 def test_colab_links_point_to_the_notebook_on_main(visit, edition):
     """A Korean page opens the Korean notebook (notebooks/ko/), an English page the English one."""
-    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
-    slug = repo["url"].removeprefix("https://github.com/")
+    slug = repository()["slug"]
     for name in [p for p in PAGES if p.startswith("notebooks/")]:
         notebook = name.replace("notebooks/", f"notebooks/{edition}")
         want = f"https://colab.research.google.com/github/{slug}/blob/main/{notebook}.ipynb"

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
-
 from tools import colab_links
+from tools.book import repository
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -50,8 +49,7 @@ def test_the_repository_address_is_typed_in_one_place():
     """`repository.url` in _config.yml drives every link to the repository (tools/book.py) and
     the notebooks' Colab links and install lines (`make colab-links`, checked above); no other
     source may name the repository."""
-    slug = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"].removeprefix(
-        "https://github.com/")
+    slug = repository()["slug"]
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
                            check=True).stdout.split()
     typed = [name for name in files if name != "_config.yml" and (ROOT / name).is_file()

@@ -24,19 +24,32 @@ LOCALES = ROOT / "locales"
 GETTEXT = BUILD / "i18n" / "_build" / "gettext"
 
 
-def merge(base, changes):
-    """``base`` with ``changes`` written into it, nested mappings key by key."""
-    for key, value in changes.items():
-        if isinstance(value, dict):
-            merge(base.setdefault(key, {}), value)
-        else:
-            base[key] = value
-    return base
+def read(path):
+    return yaml.safe_load(path.read_text())
 
 
-def published(book):
-    """The addresses of both editions on GitHub Pages, from the repository in _config.yml."""
-    owner, name = urlparse(book["repository"]["url"]).path.strip("/").split("/")
+def merged(base, changes):
+    """A new ``base`` with ``changes`` written over it, nested mappings key by key."""
+    return {**base, **{key: merged(base.get(key, {}), value) if isinstance(value, dict) else value
+                       for key, value in changes.items()}}
+
+
+def pages():
+    """The book's pages, in the order of _toc.yml."""
+    toc = read(ROOT / "_toc.yml")
+    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def repository():
+    """`repository` in _config.yml, the one setting of the repository's address, with its
+    owner/name as ``slug``."""
+    repo = read(ROOT / "_config.yml")["repository"]
+    return {**repo, "slug": urlparse(repo["url"]).path.strip("/")}
+
+
+def published():
+    """The addresses of both editions on GitHub Pages, from the repository's."""
+    owner, name = repository()["slug"].split("/")
     base = f"https://{owner.lower()}.github.io/{name}/"
     return {"en": base, "ko": base + "ko/"}
 
@@ -46,32 +59,29 @@ def config(language):
     written under _build with absolute paths. The repository's address gives the published
     addresses (canonical links, OpenGraph, the 404 page's links) and the links to its files
     ({repo}`LICENSE`); each edition's switcher gets the other's name."""
-    book = yaml.safe_load((ROOT / "_config.yml").read_text())
-    korean = yaml.safe_load((LOCALES / "ko" / "_config.yml").read_text())
-    names = {"en": dict(book["sphinx"]["config"]["html_context"]["edition"]),
-             "ko": korean["sphinx"]["config"]["html_context"]["edition"]}
-    not_found = {"en": book["sphinx"]["config"]["notfound_context"]["body"],
-                 "ko": korean["sphinx"]["config"]["notfound_context"]["body"]}
-    if language == "ko":
-        merge(book, korean)
+    editions = {"en": read(ROOT / "_config.yml"), "ko": read(LOCALES / "ko" / "_config.yml")}
+    own = {lang: edition["sphinx"]["config"] for lang, edition in editions.items()}
+    book = editions["en"] if language == "en" else merged(editions["en"], editions["ko"])
     extensions = book["sphinx"]["local_extensions"]
-    book["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
+    book["sphinx"]["local_extensions"] = {name: str(ROOT / path)
+                                          for name, path in extensions.items()}
     settings = book["sphinx"]["config"]
     settings["language"] = language
     settings["locale_dirs"] = [str(ROOT / path) for path in settings["locale_dirs"]]
-    settings["html_context"]["edition"] = names["en" if language == "ko" else "ko"]
-    addresses = published(book)
+    other = "en" if language == "ko" else "ko"
+    settings["html_context"]["edition"] = own[other]["html_context"]["edition"]
+    addresses = published()
     settings["html_context"]["editions"] = addresses
     repo = book["repository"]
     settings.update(
-        html_baseurl=addresses[language], ogp_site_url=addresses[language], ogp_site_name=book["title"],
-        notfound_urls_prefix=urlparse(addresses[language]).path,
+        html_baseurl=addresses[language], ogp_site_url=addresses[language],
+        ogp_site_name=book["title"], notfound_urls_prefix=urlparse(addresses[language]).path,
         extlinks={"repo": (f"{repo['url']}/blob/{repo['branch']}/%s", "%s")})
     # Pages answers every missing address with the English 404 page: it speaks both languages
-    shown = ["en", "ko"] if language == "en" else ["ko"]
     settings["notfound_context"]["body"] = "\n".join(
-        f'<div lang="{lang}">{not_found[lang].replace("{start}", addresses[lang])}</div>'
-        for lang in shown)
+        f'<div lang="{lang}">'
+        f'{own[lang]["notfound_context"]["body"].replace("{start}", addresses[lang])}</div>'
+        for lang in (["en", "ko"] if language == "en" else ["ko"]))
     path = BUILD / "config" / f"_config.{language}.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False))
@@ -81,7 +91,7 @@ def config(language):
 def korean_toc():
     """_toc.yml with the parts' captions in Korean, from the root page's catalog (the gettext
     builder extracts them there, but Sphinx does not apply their translation)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    toc = read(ROOT / "_toc.yml")
     catalog = translations.CATALOGS / f"{toc['root']}.po"
     korean = translations.korean(catalog)
     for part in toc["parts"]:
@@ -116,13 +126,11 @@ def sitemap():
     """_build/html/sitemap.xml: every page of both editions with its address in each language.
     (sphinx-sitemap writes one per build and puts every language under a folder of its own;
     English is at the root here.)"""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-    addresses = published(yaml.safe_load((ROOT / "_config.yml").read_text()))
+    addresses = published()
     xhtml = "http://www.w3.org/1999/xhtml"
     ElementTree.register_namespace("xhtml", xhtml)
     urlset = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-    for page, lang in ((page, lang) for lang in addresses for page in pages):
+    for page, lang in ((page, lang) for lang in addresses for page in pages()):
         url = ElementTree.SubElement(urlset, "url")
         ElementTree.SubElement(url, "loc").text = f"{addresses[lang]}{page}.html"
         for other, base in {**addresses, "x-default": addresses["en"]}.items():

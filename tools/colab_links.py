@@ -3,29 +3,27 @@ translated links, from the one repository setting in _config.yml (then `make col
 writes the Korean notebooks). `python -m tools.colab_links --check` only compares."""
 import re
 import sys
-from pathlib import Path
 
 import nbformat
-import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from .book import repository
+from .translations import CATALOGS, ROOT
+
 # a Colab link up to the notebook's path in the repository, and the install line
 COLAB = re.compile(r"https://colab\.research\.google\.com/github/[^/\s)]+/[^/\s)]+/blob/[^/\s)]+/")
 INSTALL = re.compile(r'"hpobook @ git\+[^"\\]*')
-CATALOGS = ROOT / "locales" / "ko" / "LC_MESSAGES" / "notebooks"
 
 
 def expected():
-    repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
-    slug = repo["url"].removeprefix("https://github.com/")
-    return (f"https://colab.research.google.com/github/{slug}/blob/{repo['branch']}/",
+    repo = repository()
+    return (f"https://colab.research.google.com/github/{repo['slug']}/blob/{repo['branch']}/",
             f'"hpobook @ git+{repo["url"]}@{repo["branch"]}')
 
 
-def sync(path, check):
+def sync(path, expected, check):
     """Rewrite (or, with ``check``, compare) the links and install lines; True if in sync."""
     text = path.read_text()
-    colab, install = expected()
+    colab, install = expected
     if path.suffix == ".ipynb":
         nb = nbformat.reads(text, as_version=4)
         if not any(COLAB.search(c.source) for c in nb.cells) or not any(
@@ -43,8 +41,10 @@ def sync(path, check):
 
 def main(argv):
     check = "--check" in argv
-    files = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted(CATALOGS.glob("*.po"))
-    stale = [path for path in files if not sync(path, check)]
+    files = [*sorted((ROOT / "notebooks").glob("*.ipynb")),
+             *sorted((CATALOGS / "notebooks").glob("*.po"))]
+    links = expected()
+    stale = [path for path in files if not sync(path, links, check)]
     for path in stale:
         print(f"{path.relative_to(ROOT)}: Colab link {'out of date' if check else 'updated'}")
     return 1 if check and stale else 0

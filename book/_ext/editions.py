@@ -15,7 +15,8 @@ def switch_edition(app, pagename, templatename, context, doctree):
     address in each language, for templates/layout.html."""
     root = "../" * pagename.count("/")
     other = context["edition"]
-    context["edition"] = {**other, "url": f"{root}{'ko/' if other['lang'] == 'ko' else '../'}{pagename}.html"}
+    there = "ko/" if other["lang"] == "ko" else "../"
+    context["edition"] = {**other, "url": f"{root}{there}{pagename}.html"}
     context["alternates"] = {lang: f"{base}{pagename}.html"
                              for lang, base in context["editions"].items()}
 
